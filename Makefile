@@ -1,0 +1,28 @@
+# The README's commands. Each target creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: plan test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+plan: $(STAMP)  ## plan the shipped three-site example into rota-out/
+	$(BIN)/rota plan examples/follow-the-sun.yaml -o rota-out; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(BIN)/rota check examples/follow-the-sun.yaml rota-out/schedule.csv
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/ruff check rota tests
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check rota tests benchmarks
+
+clean:
+	rm -rf $(VENV) rota-out .pytest_cache

@@ -1,0 +1,111 @@
+"""The legal (engineer, tier, interval) choices the solver picks from.
+
+A candidate lies inside the engineer's free time, is no longer than their
+`max_shift_hours`, is for a tier they hold (and the shift allows), does not start on
+one of their public holidays unless `work_on_holidays`, and overlaps the horizon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rota.problem import Engineer, ShiftTemplate, Team
+from rota.timeline import (
+    Interval,
+    Span,
+    contains,
+    dates,
+    free_time,
+    local_date,
+    localize,
+    public_holidays,
+)
+
+FLEXIBLE = "flexible"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    engineer: int  # index into team.engineers
+    tier: str
+    shift: str  # template name, or "flexible"
+    start: int
+    end: int
+    day: date  # the engineer's local date of the start
+    block: int  # the 7-day block it counts in
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+def template_occurrences(template: ShiftTemplate, tz: str, span: Span) -> list[Interval]:
+    """Every occurrence of a fixed shift, in zone `tz`, that overlaps the horizon."""
+    out = []
+    for day in dates(*span.local_dates(tz, before=1, after=0)):
+        if day.weekday() not in template.days:
+            continue
+        start = localize(day, template.start, tz, is_end=False)
+        end = localize(day, template.end, tz, is_end=True)
+        if start < end and start < span.end and end > span.start:
+            out.append((start, end))
+    return out
+
+
+def flexible_starts(tz: str, step: int, span: Span) -> list[int]:
+    """Instants on a `step`-minute mark of the local clock around the horizon (both
+    occurrences of a mark the fall-back hour repeats)."""
+    first, last = span.local_dates(tz, before=1, after=0)
+    starts = {localize(day, minute, tz, is_end=repeat)
+              for day in dates(first, last) for minute in range(0, 1440, step)
+              for repeat in (False, True)}
+    return sorted(starts)
+
+
+def engineer_candidates(team: Team, index: int, span: Span) -> list[Candidate]:
+    eng: Engineer = team.engineers[index]
+    free = free_time(eng, span)
+    holidays = set() if eng.rules.work_on_holidays else public_holidays(eng, span)
+    longest = eng.rules.max_shift_minutes
+    demanded = set(team.tiers)
+    found: dict[tuple[str, int, int], str] = {}
+
+    def offer(shift: str, tiers: tuple[str, ...] | None, start: int, end: int) -> None:
+        if end - start > longest or not contains(free, start, end):
+            return
+        for tier in eng.tiers:
+            if tier in demanded and (tiers is None or tier in tiers):
+                found.setdefault((tier, start, end), shift)
+
+    for template in team.shifts:
+        tz = eng.timezone if template.timezone == "local" else template.timezone
+        for start, end in template_occurrences(template, tz, span):
+            offer(template.name, template.tiers, start, end)
+
+    flex = team.flexible
+    if flex is not None:
+        top = min(flex.max_minutes or longest, longest)
+        lengths = range(flex.min_minutes, top + 1, flex.step_minutes)
+        for start in flexible_starts(eng.timezone, flex.step_minutes, span):
+            for length in lengths:
+                if start < span.end and start + length > span.start:
+                    offer(FLEXIBLE, None, start, start + length)
+
+    out = []
+    days: dict[int, date] = {}
+    for (tier, start, end), shift in found.items():
+        day = days.get(start) or days.setdefault(start, local_date(start, eng.timezone))
+        if day in holidays:
+            continue
+        out.append(Candidate(index, tier, shift, start, end, day, span.block(start)))
+    return out
+
+
+def generate(team: Team, span: Span) -> list[Candidate]:
+    """All candidates, sorted by engineer, start, end, tier."""
+    out: list[Candidate] = []
+    for index in range(len(team.engineers)):
+        out.extend(engineer_candidates(team, index, span))
+    out.sort(key=lambda c: (c.engineer, c.start, c.end, c.tier, c.shift))
+    return out

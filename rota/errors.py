@@ -1,0 +1,41 @@
+"""Errors that carry their place in the input, so the CLI can print one line per problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we know."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    key_path: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        key = f" {self.key_path}:" if self.key_path else ""
+        return f"error: {where}:{key} {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: a list of located problems. The CLI prints each and exits 2."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class ConfigError(InputError):
+    """The team YAML file is invalid."""
+
+
+class ScheduleError(InputError):
+    """A schedule CSV is malformed."""

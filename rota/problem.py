@@ -1,0 +1,145 @@
+"""The validated team description: plain frozen dataclasses, no I/O.
+
+Local times are minutes after local midnight; a window that runs past midnight has an
+end above 1440. Instants are whole minutes since the Unix epoch, UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 1440
+
+Window = tuple[int, int]
+"""(start, end) in minutes after local midnight, 0 <= start < end <= start + 1440."""
+
+WeeklyPattern = tuple[tuple[Window, ...], ...]
+"""Seven tuples of windows, Monday first."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Hard rules; `None` means no limit."""
+
+    min_rest_hours: float = 11
+    max_shift_hours: float = 12
+    max_hours_per_week: float | None = 48
+    max_shifts_per_week: int | None = 6
+    max_consecutive_days: int | None = 6
+    max_weekend_days: int | None = None
+    work_on_holidays: bool = False
+
+    @property
+    def min_rest_minutes(self) -> int:
+        return round(self.min_rest_hours * 60)
+
+    @property
+    def max_shift_minutes(self) -> int:
+        return round(self.max_shift_hours * 60)
+
+    @property
+    def max_minutes_per_week(self) -> int | None:
+        return None if self.max_hours_per_week is None else round(self.max_hours_per_week * 60)
+
+
+RULE_KEYS = tuple(Rules.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Local time off: whole dates (inclusive) or a local datetime range."""
+
+    start: date | datetime
+    end: date | datetime
+
+
+@dataclass(frozen=True)
+class Engineer:
+    id: str
+    name: str
+    timezone: str
+    tiers: tuple[str, ...]
+    rules: Rules
+    site: str | None = None
+    holidays: str | None = None  # "GB-ENG", "US", ...
+    weekend: frozenset[int] = frozenset({5, 6})
+    availability: WeeklyPattern | None = None  # None: available at all times
+    unavailable: tuple[Unavailable, ...] = ()
+    prefer: WeeklyPattern | None = None
+    avoid: WeeklyPattern | None = None
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    """A fixed shift that starts at `start` on each of `days`, in `timezone`.
+
+    `timezone` is an IANA name, or "local" for each engineer's own zone.
+    """
+
+    name: str
+    start: int
+    end: int
+    timezone: str = "UTC"
+    days: frozenset[int] = frozenset(range(7))
+    tiers: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Flexible:
+    """Solver-chosen shifts: start on a step of the engineer's local clock."""
+
+    min_minutes: int = 240
+    max_minutes: int | None = None  # None: rules.max_shift_hours
+    step_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class CoverageRule:
+    tier: str
+    min: int
+    days: frozenset[int] = frozenset(range(7))
+    windows: tuple[Window, ...] = ((0, MINUTES_PER_DAY),)
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Horizon:
+    start: date
+    days: int
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit_seconds: float = 60
+    workers: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Team:
+    """Everything `plan`, `check` and `validate` need, validated."""
+
+    name: str
+    horizon: Horizon
+    engineers: tuple[Engineer, ...]
+    coverage: tuple[CoverageRule, ...]
+    rules: Rules = field(default_factory=Rules)
+    shifts: tuple[ShiftTemplate, ...] = ()
+    flexible: Flexible | None = None
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    source: str = "<memory>"
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """Tiers with demand, in the order the coverage rules first name them."""
+        return tuple(dict.fromkeys(rule.tier for rule in self.coverage))
+
+    def engineer(self, key: str) -> Engineer | None:
+        """Look an engineer up by name or id."""
+        for eng in self.engineers:
+            if key in (eng.name, eng.id):
+                return eng
+        return None

@@ -1,0 +1,221 @@
+"""Rendering: CSV, JSON, markdown and terminal text. Pure functions returning strings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from typing import Any
+
+from rota.check import CheckResult, Segment, Violation
+from rota.planner import Plan
+from rota.problem import Team
+from rota.schedule import Assignment, hours_text
+from rota.timeline import from_minute, iso_utc, local_date, public_holidays
+
+GAP_COLUMNS = ("tier", "start_utc", "end_utc", "required", "assigned", "missing", "minutes")
+COVERAGE_COLUMNS = ("hour_utc", "tier", "required", "min_assigned", "covered")
+
+
+def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def gap_row(gap: Segment) -> dict[str, Any]:
+    return {"tier": gap.tier, "start_utc": iso_utc(gap.start), "end_utc": iso_utc(gap.end),
+            "required": gap.required, "assigned": gap.assigned, "missing": gap.missing,
+            "minutes": gap.minutes}
+
+
+def gaps_csv(verdict: CheckResult) -> str:
+    return _csv(GAP_COLUMNS, [list(gap_row(g).values()) for g in verdict.gaps])
+
+
+def hourly(verdict: CheckResult) -> list[tuple[int, str, int, int, bool]]:
+    """(hour start, tier, required, min assigned, covered) for each UTC hour and tier."""
+    span = verdict.span
+    first = span.start - span.start % 60
+    rows = []
+    for hour in range(first, span.end, 60):
+        for tier, segments in verdict.segments.items():
+            inside = [s for s in segments if s.start < hour + 60 and s.end > hour]
+            rows.append((hour, tier, max(s.required for s in inside),
+                         min(s.assigned for s in inside),
+                         all(s.assigned >= s.required for s in inside)))
+    return rows
+
+
+def coverage_csv(verdict: CheckResult) -> str:
+    return _csv(COVERAGE_COLUMNS, [[iso_utc(h), t, r, a, str(c).lower()]
+                                   for h, t, r, a, c in hourly(verdict)])
+
+
+def engineer_loads(team: Team, assignments: list[Assignment], span) -> list[dict[str, Any]]:
+    """Per engineer: hours, shifts, weekend and holiday hours, and load against capacity."""
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        mine[a.engineer].append(a)
+    rows = []
+    for eng in team.engineers:
+        items = mine.get(eng.name, [])
+        holidays = public_holidays(eng, span)
+        days = [local_date(a.start, eng.timezone) for a in items]
+        minutes = sum(a.minutes for a in items)
+        weekly = eng.rules.max_minutes_per_week or 7 * 1440
+        capacity = weekly * team.horizon.days / 7
+        rows.append({
+            "name": eng.name, "id": eng.id, "site": eng.site, "timezone": eng.timezone,
+            "hours": minutes / 60, "shifts": len(items),
+            "weekend_hours": sum(a.minutes for a, d in zip(items, days)
+                                 if d.weekday() in eng.weekend) / 60,
+            "holiday_hours": sum(a.minutes for a, d in zip(items, days) if d in holidays) / 60,
+            "capacity_hours": capacity / 60,
+            "load": round(minutes / capacity, 4) if capacity else 0.0,
+        })
+    return rows
+
+
+def summary_json(p: Plan) -> str:
+    res, verdict = p.result, p.verdict
+    first = res.coverage_stage
+    data = {
+        "team": p.team.name,
+        "status": "covered" if p.covered else "gaps",
+        "horizon": {"start_utc": iso_utc(p.span.start), "end_utc": iso_utc(p.span.end),
+                    "days": p.team.horizon.days, "timezone": p.team.horizon.timezone},
+        "solver": {
+            "status": first.status, "objective": first.objective, "bound": first.bound,
+            "seconds": round(res.build_seconds + res.solve_seconds, 3),
+            "build_seconds": res.build_seconds, "solve_seconds": res.solve_seconds,
+            "candidates": res.candidates, "variables": res.variables,
+            "constraints": res.constraints,
+            "stages": [s.__dict__ for s in res.stages],
+        },
+        "gap_minutes": verdict.uncovered,
+        "gaps": len(verdict.gaps),
+        "violations": len(verdict.violations),
+        "assignments": len(res.assignments),
+        "engineers": [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()}
+                      for row in engineer_loads(p.team, res.assignments, p.span)],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+# ----- text ------------------------------------------------------------------------------
+
+def week_grid(verdict: CheckResult, tier: str) -> str:
+    """UTC days × hours: the fewest on duty in each hour; `!` marks an hour that is short."""
+    cells: dict[tuple[str, int], str] = {}
+    days: list[str] = []
+    for hour, t, required, assigned, covered in hourly(verdict):
+        if t != tier:
+            continue
+        moment = from_minute(hour)
+        day = moment.strftime("%a %m-%d")
+        if day not in days:
+            days.append(day)
+        mark = "·" if required == 0 and assigned == 0 else str(min(assigned, 9))
+        cells[(day, moment.hour)] = f"{mark:>2}{' ' if covered else '!'}"
+    lines = [f"{tier} (UTC)  " + "".join(f"{h:>2} " for h in range(24))]
+    for day in days:
+        lines.append(f"{day:<12}" + "".join(cells.get((day, h), "   ") for h in range(24)))
+    return "\n".join(lines)
+
+
+def gap_lines(verdict: CheckResult) -> list[str]:
+    return [f"{g.tier}: {iso_utc(g.start)} .. {iso_utc(g.end)}  short {g.missing} of "
+            f"{g.required} for {g.minutes} min" for g in verdict.gaps]
+
+
+def violation_line(v: Violation) -> str:
+    return f"{v.rule}: {v.engineer}: {v.message}"
+
+
+def plan_text(p: Plan) -> str:
+    verdict, res = p.verdict, p.result
+    stage = res.coverage_stage
+    total = sum(verdict.uncovered.values())
+    proven = "proven minimal" if stage.status == "OPTIMAL" else f"best bound {stage.bound}"
+    head = (f"{p.team.name}: {iso_utc(p.span.start)} .. {iso_utc(p.span.end)}, "
+            f"{len(res.assignments)} assignments, "
+            + ("every minute covered" if p.covered else f"{total} person-minutes short "
+                                                       f"({proven})"))
+    parts = [head, ""]
+    for tier in verdict.segments:
+        parts += [week_grid(verdict, tier), ""]
+    parts.append("digits: fewest on duty in the UTC hour; ! short of the requirement; "
+                 "· nothing required")
+    if verdict.gaps:
+        parts += ["", f"Gaps ({len(verdict.gaps)}):", *("  " + g for g in gap_lines(verdict))]
+    if verdict.violations:
+        parts += ["", "Rules broken:", *("  " + violation_line(v) for v in verdict.violations)]
+    parts += ["", "Hours per engineer:"]
+    for row in engineer_loads(p.team, res.assignments, p.span):
+        parts.append(f"  {row['name']:<24} {hours_text(round(row['hours'] * 60)):>6} h "
+                     f"{row['shifts']:>3} shifts  {row['load']:>5.0%} of capacity")
+    parts.append("")
+    parts.append(f"solver: {stage.status}, {res.candidates} candidates, "
+                 f"{res.build_seconds + res.solve_seconds:.1f}s")
+    return "\n".join(parts) + "\n"
+
+
+def report_md(p: Plan) -> str:
+    verdict, res = p.verdict, p.result
+    lines = [f"# Rota: {p.team.name}", "",
+             f"- Horizon: {iso_utc(p.span.start)} .. {iso_utc(p.span.end)} "
+             f"({p.team.horizon.days} days, {p.team.horizon.timezone})",
+             f"- Status: **{'covered' if p.covered else 'gaps'}**; uncovered person-minutes: "
+             + ", ".join(f"{t} {m}" for t, m in verdict.uncovered.items()),
+             f"- Solver: {res.coverage_stage.status}, objective {res.coverage_stage.objective}, "
+             f"bound {res.coverage_stage.bound}, {res.candidates} candidates", ""]
+    for tier in verdict.segments:
+        lines += [f"## Week grid: {tier}", "", "```", week_grid(verdict, tier), "```", ""]
+    lines += ["## Gaps", ""]
+    if verdict.gaps:
+        lines += ["| tier | start (UTC) | end (UTC) | required | assigned | minutes |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {g.tier} | {iso_utc(g.start)} | {iso_utc(g.end)} | {g.required} | "
+                  f"{g.assigned} | {g.minutes} |" for g in verdict.gaps]
+    else:
+        lines.append("None: every minute is covered.")
+    lines += ["", "## Load per engineer", "",
+              "| engineer | site | time zone | hours | shifts | weekend h | holiday h | load |",
+              "|---|---|---|---|---|---|---|---|"]
+    for row in engineer_loads(p.team, res.assignments, p.span):
+        lines.append(f"| {_md(row['name'])} | {row['site'] or ''} | {row['timezone']} | "
+                     f"{row['hours']:g} | {row['shifts']} | {row['weekend_hours']:g} | "
+                     f"{row['holiday_hours']:g} | {row['load']:.0%} |")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+# ----- check output ----------------------------------------------------------------------
+
+def violation_row(v: Violation) -> dict[str, Any]:
+    return {"rule": v.rule, "engineer": v.engineer, "start_utc": iso_utc(v.start),
+            "end_utc": iso_utc(v.end), "message": v.message}
+
+
+def check_json(verdict: CheckResult) -> str:
+    data = {"status": "pass" if verdict.passed else "fail",
+            "gaps": [gap_row(g) for g in verdict.gaps],
+            "violations": [violation_row(v) for v in verdict.violations]}
+    return json.dumps(data, indent=2) + "\n"
+
+
+def check_text(verdict: CheckResult) -> str:
+    if verdict.passed:
+        return "PASS: every minute covered, no rule broken\n"
+    lines = [f"FAIL: {len(verdict.gaps)} gap(s), {len(verdict.violations)} rule(s) broken"]
+    lines += [f"gap {line}" for line in gap_lines(verdict)]
+    lines += [f"rule {violation_line(v)}" for v in verdict.violations]
+    return "\n".join(lines) + "\n"
+

@@ -1,0 +1,264 @@
+"""`rota plan` end to end. Every test runs the referee, `rota check`, on what plan wrote."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rota.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception,
+                                                                     SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def plan_and_check(config: Path, out: Path, *extra: str) -> tuple[int, dict]:
+    """Plan `config` into `out`, then make the referee judge schedule.csv."""
+    code, _, err = run("plan", str(config), "-o", str(out), "--quiet", *extra)
+    assert code in (0, 1), err
+    summary = json.loads((out / "summary.json").read_text())
+    check_code, stdout, _ = run("check", str(config), str(out / "schedule.csv"),
+                                "--format", "json")
+    verdict = json.loads(stdout)
+    assert verdict["violations"] == [], verdict["violations"]
+    assert check_code == code, "plan and check disagree on the exit code"
+    gaps_csv = read_csv(out / "gaps.csv")
+    assert [{k: str(v) for k, v in g.items()} for g in verdict["gaps"]] == gaps_csv
+    return code, summary
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "team.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_follow_the_sun_example_is_covered_across_the_us_dst_change(tmp_path):
+    code, summary = plan_and_check(EXAMPLES / "follow-the-sun.yaml", tmp_path, "--time-limit", "20")
+    assert code == 0
+    assert summary["status"] == "covered"
+    assert summary["gap_minutes"] == {"tier2": 0}
+    assert summary["solver"]["status"] == "OPTIMAL"
+    rows = read_csv(tmp_path / "schedule.csv")
+    assert list(rows[0]) == ["engineer", "tier", "shift", "start_utc", "end_utc", "timezone",
+                             "start_local", "end_local", "hours"]
+    # The shift that starts the evening before the horizon covers its first hours.
+    assert (rows[0]["start_utc"], rows[0]["end_utc"]) == ("2027-03-07T23:00:00Z",
+                                                          "2027-03-08T07:00:00Z")
+    # UTC hand-offs stay put while New York moves from -05:00 to -04:00 on 2027-03-14.
+    amer = [r for r in rows if r["shift"] == "amer"]
+    assert [r["start_utc"][:10] for r in amer] == [f"2027-03-{d:02d}" for d in range(8, 15)]
+    ny = [r for r in amer if r["timezone"] == "America/New_York"]
+    assert {r["start_local"][-6:] for r in ny if r["start_utc"] < "2027-03-14"} <= {"-05:00"}
+    assert {r["start_local"][-6:] for r in ny if r["start_utc"] >= "2027-03-14"} <= {"-04:00"}
+    assert rows == sorted(rows, key=lambda r: (r["start_utc"], r["engineer"]))
+
+
+def test_understaffed_example_reports_the_proven_minimal_gaps(tmp_path):
+    code, summary = plan_and_check(EXAMPLES / "understaffed.yaml", tmp_path, "--time-limit", "20")
+    assert code == 1
+    assert summary["status"] == "gaps"
+    assert summary["solver"]["status"] == "OPTIMAL"
+    assert summary["solver"]["objective"] == summary["solver"]["bound"] == 2160
+    assert summary["gap_minutes"] == {"tier2": 2160}
+    gaps = read_csv(tmp_path / "gaps.csv")
+    assert [(g["start_utc"], g["end_utc"], g["minutes"]) for g in gaps[:2]] == [
+        ("2027-02-01T20:00:00Z", "2027-02-02T00:00:00Z", "240"),
+        ("2027-02-02T20:00:00Z", "2027-02-03T08:00:00Z", "720"),
+    ]
+    assert len(gaps) == 7
+
+
+WEEKLY_CAP = """
+version: 1
+team: one person, round the clock
+horizon: {start: 2026-03-02, weeks: 1}
+engineers:
+  - {name: Solo, tiers: [tier2], timezone: UTC}
+flexible: {min_hours: 4, max_hours: 8, step_minutes: 60}
+coverage:
+  - {tier: tier2, min: 1}
+rules: {min_rest_hours: 0, max_hours_per_week: 40, max_shifts_per_week: 6}
+"""
+
+
+def test_gap_forced_by_weekly_rules_is_the_true_minimum(tmp_path):
+    """Available all week, but 40 h a week at most: 168 - 40 = 128 h must stay uncovered."""
+    code, summary = plan_and_check(write(tmp_path, WEEKLY_CAP), tmp_path / "out",
+                                   "--time-limit", "20")
+    assert code == 1
+    assert summary["solver"]["objective"] == summary["solver"]["bound"] == 128 * 60
+    assert summary["gap_minutes"] == {"tier2": 128 * 60}
+    hours = sum(float(r["hours"]) for r in read_csv(tmp_path / "out" / "schedule.csv"))
+    assert hours == 40
+
+
+KATHMANDU = """
+version: 1
+team: quarter-hour zone
+horizon: {start: 2026-03-02, days: 1}
+engineers:
+  - name: Bikash
+    tiers: [tier2]
+    timezone: Asia/Kathmandu
+    availability: {daily: "09:00-17:00"}
+shifts:
+  - {name: day, start: "09:00", end: "17:00", timezone: local}
+coverage:
+  - {tier: tier2, min: 1, hours: "03:00-11:00"}
+"""
+
+
+def test_a_plus_0545_zone_leaves_an_exact_15_minute_gap(tmp_path):
+    code, summary = plan_and_check(write(tmp_path, KATHMANDU), tmp_path / "out")
+    assert code == 1
+    rows = read_csv(tmp_path / "out" / "schedule.csv")
+    assert [(r["start_utc"], r["end_utc"], r["start_local"]) for r in rows] == [
+        ("2026-03-02T03:15:00Z", "2026-03-02T11:15:00Z", "2026-03-02T09:00:00+05:45")]
+    assert read_csv(tmp_path / "out" / "gaps.csv") == [
+        {"tier": "tier2", "start_utc": "2026-03-02T03:00:00Z", "end_utc": "2026-03-02T03:15:00Z",
+         "required": "1", "assigned": "0", "missing": "1", "minutes": "15"}]
+    assert summary["gap_minutes"] == {"tier2": 15}
+    coverage = read_csv(tmp_path / "out" / "coverage.csv")
+    assert len(coverage) == 24
+    assert coverage[3] == {"hour_utc": "2026-03-02T03:00:00Z", "tier": "tier2", "required": "1",
+                           "min_assigned": "0", "covered": "false"}
+    assert coverage[4]["covered"] == "true"
+
+
+LOCAL_SHIFT_DST = """
+version: 1
+team: New York days across the March change
+horizon: {start: 2026-03-06, days: 4, timezone: America/New_York}
+engineers:
+  - {name: Ana, tiers: [tier2], timezone: America/New_York}
+  - {name: Ben, tiers: [tier2], timezone: America/New_York}
+shifts:
+  - {name: day, start: "09:00", end: "17:00", timezone: local}
+coverage:
+  - {tier: tier2, min: 1, hours: "09:00-17:00", timezone: America/New_York}
+rules: {max_consecutive_days: 2}
+"""
+
+
+def test_local_shifts_move_in_utc_when_new_york_springs_forward(tmp_path):
+    code, _ = plan_and_check(write(tmp_path, LOCAL_SHIFT_DST), tmp_path / "out")
+    assert code == 0
+    rows = read_csv(tmp_path / "out" / "schedule.csv")
+    assert [(r["start_utc"], r["end_utc"]) for r in rows] == [
+        ("2026-03-06T14:00:00Z", "2026-03-06T22:00:00Z"),
+        ("2026-03-07T14:00:00Z", "2026-03-07T22:00:00Z"),
+        ("2026-03-08T13:00:00Z", "2026-03-08T21:00:00Z"),
+        ("2026-03-09T13:00:00Z", "2026-03-09T21:00:00Z"),
+    ]
+    assert [r["start_local"] for r in rows][1:3] == ["2026-03-07T09:00:00-05:00",
+                                                     "2026-03-08T09:00:00-04:00"]
+    by_person: dict[str, int] = {}
+    for r in rows:
+        by_person[r["engineer"]] = by_person.get(r["engineer"], 0) + 1
+    assert by_person == {"Ana": 2, "Ben": 2}  # fairness: max 2 days each, evenly
+
+
+HOLIDAY = """
+version: 1
+team: Christmas
+horizon: {start: 2026-12-24, days: 3}
+engineers:
+  - {name: Alice, tiers: [tier2], timezone: Europe/London, holidays: GB-ENG}
+  - {name: Bruno, tiers: [tier2], timezone: Europe/London, holidays: GB-ENG}
+  - {name: Chen, tiers: [tier2], timezone: Asia/Shanghai, holidays: CN}
+shifts:
+  - {name: day, start: "09:00", end: "17:00"}
+coverage:
+  - {tier: tier2, min: 1, hours: "09:00-17:00"}
+rules: {work_on_holidays: false}
+"""
+
+
+def test_public_holidays_keep_people_off_and_someone_else_covers(tmp_path):
+    code, _ = plan_and_check(write(tmp_path, HOLIDAY), tmp_path / "out")
+    assert code == 0
+    rows = read_csv(tmp_path / "out" / "schedule.csv")
+    by_day = {r["start_utc"][:10]: r["engineer"] for r in rows}
+    assert by_day["2026-12-25"] == "Chen"  # Christmas Day and Boxing Day in England
+    assert by_day["2026-12-26"] == "Chen"
+
+
+def test_public_holiday_gap_when_nobody_else_can_cover(tmp_path):
+    text = HOLIDAY.replace("  - {name: Chen, tiers: [tier2], timezone: Asia/Shanghai, "
+                           "holidays: CN}\n", "")
+    code, summary = plan_and_check(write(tmp_path, text), tmp_path / "out")
+    assert code == 1
+    gaps = read_csv(tmp_path / "out" / "gaps.csv")
+    assert [(g["start_utc"], g["end_utc"]) for g in gaps] == [
+        ("2026-12-25T09:00:00Z", "2026-12-25T17:00:00Z"),
+        ("2026-12-26T09:00:00Z", "2026-12-26T17:00:00Z")]
+    assert summary["gap_minutes"] == {"tier2": 960}
+
+
+def test_same_seed_and_workers_give_a_byte_identical_schedule(tmp_path):
+    config = EXAMPLES / "flexible-india-nepal.yaml"
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"run{n}"
+        code, _ = plan_and_check(config, out, "--time-limit", "10", "--workers", "2",
+                                 "--seed", "7")
+        assert code == 0
+        outputs.append((out / "schedule.csv").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_summary_and_report_carry_the_solver_figures(tmp_path):
+    code, summary = plan_and_check(write(tmp_path, KATHMANDU), tmp_path / "out")
+    solver = summary["solver"]
+    assert {"status", "objective", "bound", "seconds", "stages"} <= set(solver)
+    assert solver["objective"] == 15 and solver["bound"] == 15
+    assert summary["engineers"][0]["name"] == "Bikash"
+    assert summary["engineers"][0]["hours"] == 8 and summary["engineers"][0]["shifts"] == 1
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "2026-03-02T03:00:00Z" in report and "| Bikash |" in report
+
+
+def test_plan_prints_the_grid_gaps_and_hours(tmp_path):
+    code, out, _ = run("plan", str(write(tmp_path, KATHMANDU)), "-o", str(tmp_path / "o"))
+    assert code == 1
+    assert "tier2 (UTC)" in out
+    assert "tier2: 2026-03-02T03:00:00Z .. 2026-03-02T03:15:00Z  short 1 of 1 for 15 min" in out
+    grid_row = next(line for line in out.splitlines() if line.startswith("Mon 03-02"))
+    assert grid_row.split()[2:6] == ["·", "·", "·", "0!"]
+    assert "Bikash" in out and " 8 h" in out
+
+
+def test_bad_config_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    code, _, err = run("plan", str(write(tmp_path, "version: 1\nteam: [")), "-o", str(out))
+    assert code == 2
+    assert err.startswith(f"error: {tmp_path / 'team.yaml'}:")
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / "real-team").exists(),
+                    reason="shared real-team data not present")
+def test_real_team_week_is_covered(tmp_path):
+    code, summary = plan_and_check(EXAMPLES / "real-team.yaml", tmp_path)
+    assert code == 0
+    assert summary["solver"]["status"] == "OPTIMAL"
+    assert summary["gap_minutes"] == {"tier2": 0}
+    soft = next(s for s in summary["solver"]["stages"] if s["name"] == "soft_preferences")
+    assert soft["objective"] <= 450  # their schedule spends 450 avoid-minutes
+    assert max(e["hours"] for e in summary["engineers"]) <= 9  # their busiest works 9 h
