@@ -7,6 +7,7 @@ one of their public holidays unless `work_on_holidays`, and overlaps the horizon
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ from rota.timeline import (
     Span,
     contains,
     dates,
+    demand,
     free_time,
     local_date,
     localize,
@@ -108,4 +110,50 @@ def generate(team: Team, span: Span) -> list[Candidate]:
     for index in range(len(team.engineers)):
         out.extend(engineer_candidates(team, index, span))
     out.sort(key=lambda c: (c.engineer, c.start, c.end, c.tier, c.shift))
+    return out
+
+
+@dataclass(frozen=True)
+class DemandSegment:
+    """An elementary interval of one tier's demand: nothing changes inside it."""
+
+    tier: str
+    start: int
+    end: int
+    need: int
+    covering: list[int]  # indices of the candidates that cover all of it
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+def demand_segments(team: Team, span: Span, candidates: list[Candidate]) -> list[DemandSegment]:
+    """Demand cut at every boundary of a requirement or a candidate, per tier, in time order.
+
+    Between two consecutive boundaries neither the requirement nor the set of candidates
+    on duty changes, so one coverage constraint per segment is exact to the minute.
+    """
+    out = []
+    for tier, pieces in demand(team, span).items():
+        mine = [i for i, c in enumerate(candidates) if c.tier == tier]
+
+        def clip(t: int) -> int:
+            return min(max(t, span.start), span.end)
+
+        bounds = sorted({b for s, e, _ in pieces for b in (s, e)}
+                        | {clip(t) for i in mine for t in (candidates[i].start, candidates[i].end)})
+        covering: list[list[int]] = [[] for _ in bounds]
+        for i in mine:
+            first = bisect.bisect_left(bounds, clip(candidates[i].start))
+            last = bisect.bisect_left(bounds, clip(candidates[i].end))
+            for k in range(first, last):
+                covering[k].append(i)
+        piece = 0
+        for k in range(len(bounds) - 1):
+            start, end = bounds[k], bounds[k + 1]
+            while piece < len(pieces) and pieces[piece][1] <= start:
+                piece += 1
+            if piece < len(pieces) and pieces[piece][0] <= start:
+                out.append(DemandSegment(tier, start, end, pieces[piece][2], covering[k]))
     return out

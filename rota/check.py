@@ -60,6 +60,7 @@ class Violation:
     start: int
     end: int
     message: str
+    row: int | None = None  # the schedule line it comes from, when one row is to blame
 
 
 @dataclass
@@ -87,13 +88,14 @@ def check(team: Team, assignments: list[Assignment]) -> CheckResult:
         eng = team.engineer(a.engineer)
         if eng is None:
             violations.append(Violation("unknown_engineer", a.engineer, a.start, a.end,
-                                        f"'{a.engineer}' is not an engineer of this team"))
+                                        f"'{a.engineer}' is not an engineer of this team",
+                                        a.row))
             continue
         by_engineer[eng.name].append(a)
         if a.tier not in eng.tiers:
             violations.append(Violation("tier", eng.name, a.start, a.end,
                                         f"{eng.name} does not hold tier '{a.tier}' "
-                                        f"(holds {', '.join(eng.tiers)})"))
+                                        f"(holds {', '.join(eng.tiers)})", a.row))
         else:
             valid.append(replace(a, engineer=eng.name))  # a row may name them by id
     for name, mine in by_engineer.items():
@@ -102,7 +104,7 @@ def check(team: Team, assignments: list[Assignment]) -> CheckResult:
         violations.extend(_engineer_violations(eng, sorted(mine, key=lambda a: (a.start, a.end)),
                                                span))
     segments = coverage_segments(team, span, valid)
-    gaps = [seg for tier in segments for seg in _merge_short(segments[tier])]
+    gaps = [seg for segs in segments.values() for seg in segs if seg.assigned < seg.required]
     uncovered = {tier: sum(s.missing * s.minutes for s in segs) for tier, segs in segments.items()}
     violations.sort(key=lambda v: (v.start, v.engineer, v.rule))
     return CheckResult(span, segments, gaps, violations, len(assignments) - len(inside), uncovered)
@@ -143,17 +145,12 @@ def coverage_segments(team: Team, span: Span, assignments: list[Assignment]
     return out
 
 
-def _merge_short(segments: list[Segment]) -> list[Gap]:
-    """Short segments; neighbours with the same required and assigned are one gap."""
-    return [s for s in segments if s.assigned < s.required]
-
-
 def _engineer_violations(eng: Engineer, mine: list[Assignment], span: Span) -> list[Violation]:
     rules = eng.rules
     out: list[Violation] = []
 
-    def add(rule: str, start: int, end: int, message: str) -> None:
-        out.append(Violation(rule, eng.name, start, end, message))
+    def add(rule: str, start: int, end: int, message: str, row: int | None = None) -> None:
+        out.append(Violation(rule, eng.name, start, end, message, row))
 
     free = availability(eng, span)
     off = time_off(eng)
@@ -162,26 +159,28 @@ def _engineer_violations(eng: Engineer, mine: list[Assignment], span: Span) -> l
     for a in mine:
         when = f"{iso_utc(a.start)}..{iso_utc(a.end)}"
         if not contains(free, a.start, a.end):
-            add("availability", a.start, a.end, f"{eng.name} is not available for all of {when}")
+            add("availability", a.start, a.end, f"{eng.name} is not available for all of {when}",
+                a.row)
         if overlap(off, a.start, a.end):
-            add("unavailable", a.start, a.end, f"{eng.name} is unavailable during {when}")
+            add("unavailable", a.start, a.end, f"{eng.name} is unavailable during {when}", a.row)
         if days[id(a)] in holidays:
             add("holiday", a.start, a.end,
-                f"{days[id(a)]} is a public holiday ({eng.holidays}) for {eng.name}")
+                f"{days[id(a)]} is a public holiday ({eng.holidays}) for {eng.name}", a.row)
         if a.minutes > rules.max_shift_minutes:
             add("shift_length", a.start, a.end, f"{hours_text(a.minutes)} h is longer than "
-                                                f"max_shift_hours {rules.max_shift_hours:g}")
+                                                f"max_shift_hours {rules.max_shift_hours:g}",
+                a.row)
     latest = None
     for a in mine:
         if latest is not None:
             if a.start < latest.end:
                 add("overlap", a.start, min(a.end, latest.end),
-                    f"{eng.name} has overlapping assignments at {iso_utc(a.start)}")
+                    f"{eng.name} has overlapping assignments at {iso_utc(a.start)}", a.row)
             elif a.start - latest.end < rules.min_rest_minutes:
                 add("rest", latest.end, a.start,
                     f"only {hours_text(a.start - latest.end)} h rest between "
                     f"{iso_utc(latest.end)} and {iso_utc(a.start)} (min_rest_hours "
-                    f"{rules.min_rest_hours:g})")
+                    f"{rules.min_rest_hours:g})", a.row)
         if latest is None or a.end > latest.end:
             latest = a
     out.extend(_weekly_violations(eng, mine, span, days))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -77,13 +78,15 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
 @cli.command()
 @click.argument("config", type=click.Path(dir_okay=False))
 @click.argument("schedule", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", default="text",
+              type=click.Choice(["text", "json", "junit", "github", "markdown"]),
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
 def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
     """Check SCHEDULE (CSV: engineer,tier,start_utc,end_utc) against CONFIG: every coverage
-    gap and every broken rule. Never runs the solver.
+    gap and every broken rule. Never runs the solver. With --format github, a markdown
+    summary is also appended to $GITHUB_STEP_SUMMARY when that is set.
 
     Exit 0 if all is well, 1 if gaps or broken rules are found, 2 on bad input.
 
@@ -101,7 +104,11 @@ def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
     except InputError as exc:
         _fail_input(exc)
     verdict = referee(team, assignments)
-    text = report.check_json(verdict) if fmt == "json" else report.check_text(verdict)
+    text = report.CHECK_FORMATS[fmt](verdict, schedule)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(report.check_markdown(verdict, schedule))
     if output:
         try:
             write_atomic(output, text)

@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from rota.check import CheckResult, Segment, Violation
+from rota.check import RULES, CheckResult, Segment, Violation
 from rota.planner import Plan
 from rota.problem import Team
 from rota.schedule import Assignment, hours_text
@@ -219,3 +219,81 @@ def check_text(verdict: CheckResult) -> str:
     lines += [f"rule {violation_line(v)}" for v in verdict.violations]
     return "\n".join(lines) + "\n"
 
+
+
+def check_markdown(verdict: CheckResult, schedule: str = "schedule") -> str:
+    """A pull-request comment or CI job summary."""
+    icon = "✅" if verdict.passed else "❌"
+    total = sum(verdict.uncovered.values())
+    lines = [f"## {icon} rota check: {'pass' if verdict.passed else 'fail'}", "",
+             f"`{_md(schedule)}`: {len(verdict.gaps)} gap(s), {total} uncovered "
+             f"person-minutes, {len(verdict.violations)} rule(s) broken.", ""]
+    if verdict.gaps:
+        lines += ["### Gaps", "", "| tier | start (UTC) | end (UTC) | required | assigned | "
+                  "minutes |", "|---|---|---|---|---|---|"]
+        lines += [f"| {_md(g.tier)} | {iso_utc(g.start)} | {iso_utc(g.end)} | {g.required} | "
+                  f"{g.assigned} | {g.minutes} |" for g in verdict.gaps]
+        lines.append("")
+    if verdict.violations:
+        lines += ["### Rules broken", "", "| rule | engineer | start (UTC) | end (UTC) | what |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {v.rule} | {_md(v.engineer)} | {iso_utc(v.start)} | {iso_utc(v.end)} | "
+                  f"{_md(v.message)} |" for v in verdict.violations]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _annotation(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def check_github(verdict: CheckResult, schedule: str = "schedule.csv") -> str:
+    """GitHub Actions `::error` workflow commands, one per gap and per broken rule."""
+    where = f"file={_annotation(schedule, prop=True)}"
+    lines = []
+    for g in verdict.gaps:
+        title = _annotation(f"rota: {g.tier} gap", prop=True)
+        lines.append(f"::error {where},title={title}::" + _annotation(
+            f"{g.tier} short {g.missing} of {g.required} from {iso_utc(g.start)} to "
+            f"{iso_utc(g.end)} ({g.minutes} min)"))
+    for v in verdict.violations:
+        line = f",line={v.row}" if v.row else ""
+        title = _annotation(f"rota: {v.rule}", prop=True)
+        lines.append(f"::error {where}{line},title={title}::"
+                     + _annotation(f"{v.engineer}: {v.message}"))
+    if verdict.passed:
+        lines.append("::notice title=rota check::every minute covered, no rule broken")
+    return "\n".join(lines) + "\n"
+
+
+def check_junit(verdict: CheckResult, schedule: str = "schedule.csv") -> str:
+    """JUnit XML: one test case per tier (coverage) and one per rule."""
+    from xml.etree import ElementTree as ET
+
+    suite = ET.Element("testsuite", name="rota check", tests="0", failures="0")
+    cases = []
+    for tier in verdict.segments:
+        gaps = [g for g in verdict.gaps if g.tier == tier]
+        cases.append((f"coverage {tier}", "coverage", [
+            f"{iso_utc(g.start)}..{iso_utc(g.end)} short {g.missing} of {g.required} "
+            f"({g.minutes} min)" for g in gaps]))
+    for rule in RULES:
+        broken = [v for v in verdict.violations if v.rule == rule]
+        cases.append((f"rule {rule}", "rules", [
+            f"{v.engineer} {iso_utc(v.start)}..{iso_utc(v.end)}: {v.message}" for v in broken]))
+    for name, group, failures in cases:
+        case = ET.SubElement(suite, "testcase", name=name, classname=f"rota.{group}")
+        if failures:
+            failure = ET.SubElement(case, "failure", message=f"{len(failures)} found: "
+                                    + failures[0], type=group)
+            failure.text = "\n".join(failures)
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(sum(1 for *_, f in cases if f)))
+    suite.set("file", schedule)
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, "unicode") + "\n"
+
+
+CHECK_FORMATS = {"text": lambda v, s: check_text(v), "json": lambda v, s: check_json(v),
+                 "junit": check_junit, "github": check_github, "markdown": check_markdown}

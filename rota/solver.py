@@ -8,7 +8,6 @@ lexicographic and solved in stages, each stage fixing the optimum of the one bef
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
 import os
@@ -19,10 +18,11 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from rota.candidates import Candidate
+from rota.candidates import Candidate, DemandSegment, demand_segments
+from rota.greedy import greedy_cover
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.schedule import Assignment
-from rota.timeline import Span, demand, overlap, public_holidays, soft_intervals
+from rota.timeline import Span, overlap, public_holidays, soft_intervals
 
 RATIO_SCALE = 10_000  # load ratios in basis points
 BATCHES_PER_SECOND = 0.6  # interleaved search batches a second, measured on 2 cores
@@ -78,29 +78,11 @@ class RotaModel:
     def _coverage(self) -> cp_model.LinearExprT:
         """Per tier and elementary interval: on duty + missing >= required."""
         terms = []
-        for tier, pieces in demand(self.team, self.span).items():
-            mine = [i for i, c in enumerate(self.cands) if c.tier == tier]
-            bounds = sorted({self.span.start, self.span.end}
-                            | {b for s, e, _ in pieces for b in (s, e)}
-                            | {min(max(t, self.span.start), self.span.end)
-                               for i in mine for t in (self.cands[i].start, self.cands[i].end)})
-            covering: list[list[int]] = [[] for _ in bounds]
-            for i in mine:
-                c = self.cands[i]
-                first = bisect.bisect_left(bounds, max(c.start, self.span.start))
-                last = bisect.bisect_left(bounds, min(c.end, self.span.end))
-                for k in range(first, last):
-                    covering[k].append(i)
-            piece_starts = [s for s, _, _ in pieces]
-            for k in range(len(bounds) - 1):
-                start, end = bounds[k], bounds[k + 1]
-                p = bisect.bisect_right(piece_starts, start) - 1
-                if p < 0 or not (pieces[p][0] <= start and end <= pieces[p][1]):
-                    continue
-                need = pieces[p][2]
-                missing = self.model.new_int_var(0, need, f"missing_{tier}_{start}")
-                self.model.add(sum(self.x[i] for i in covering[k]) + missing >= need)
-                terms.append((end - start) * missing)
+        self.segments = demand_segments(self.team, self.span, self.cands)
+        for seg in self.segments:
+            missing = self.model.new_int_var(0, seg.need, f"missing_{seg.tier}_{seg.start}")
+            self.model.add(sum(self.x[i] for i in seg.covering) + missing >= seg.need)
+            terms.append(seg.minutes * missing)
         return sum(terms)
 
     def _rest(self) -> None:
@@ -272,6 +254,11 @@ def _reproducible(params, budget: float, workers: int, seed: int) -> None:
     params.random_seed = seed
 
 
+def _uncovered(segments: list[DemandSegment], chosen: list[int]) -> int:
+    return sum(seg.minutes * max(0, seg.need - sum(chosen[i] for i in seg.covering))
+               for seg in segments)
+
+
 def solve(team: Team, span: Span, candidates: list[Candidate], *,
           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
           log: Callable[[str], None] | None = None) -> PlanResult:
@@ -298,6 +285,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     ]
     results: list[StageResult] = []
     values: list[int] = []
+    hint = greedy_cover(team, candidates, rota.segments)
     # A stage's budget is fixed in advance, so that the batches it gets, and so the answer,
     # do not depend on the machine's speed. Skipped stages pass their budget on, and a
     # stage proven optimal passes on half of it (a deterministic guess at what it left).
@@ -309,10 +297,17 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             results.append(StageResult(name, "OPTIMAL", expr or 0, expr or 0, 0.0))
             carried = budget
             continue
+        if name == "uncovered_minutes" and _uncovered(rota.segments, hint) == 0:
+            # The greedy schedule covers everything: 0 is optimal, no search needed.
+            values = hint
+            model.add(expr <= 0)
+            results.append(StageResult(name, "OPTIMAL", 0, 0, 0.0))
+            carried = budget
+            continue
         carried = 0.0
         model.minimize(expr)
         model.clear_hints()
-        for var, value in zip(rota.x, values, strict=False):
+        for var, value in zip(rota.x, values or hint):
             model.add_hint(var, value)
         solver = cp_model.CpSolver()
         _reproducible(solver.parameters, budget, workers, seed)
