@@ -45,6 +45,7 @@ SITE_KEYS = ("timezone", "holidays", "weekend", "availability", "prefer", "avoid
              *RULE_KEYS)
 ENGINEER_KEYS = ("name", "id", "site", "unavailable", *SITE_KEYS)
 MAX_HORIZON_DAYS = 366
+FIRST_YEAR, LAST_YEAR = 1971, 2200  # zone and holiday data make sense in between
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SINGLE_DATETIME = ("a single date and time is not a range; "
                     "use a range like 2026-03-05T14:00..2026-03-05T18:00")
@@ -335,15 +336,18 @@ class _Reader:
         if isinstance(value, datetime):
             self.error(path, "expected a date like 2026-03-02, not a date and time")
             return None
-        if isinstance(value, date):
-            return value
+        day = value if isinstance(value, date) else None
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip())
+                day = date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.error(path, f"expected a date like 2026-03-02, not {_repr(value)}")
-        return None
+        if day is None:
+            self.error(path, f"expected a date like 2026-03-02, not {_repr(value)}")
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.error(path, f"{day} is out of range: years {FIRST_YEAR}..{LAST_YEAR} only")
+            day = None
+        return day
 
     def timezone(self, path: Path_, allow_local: bool = False) -> str | None:
         name = self.text(path)
@@ -479,7 +483,7 @@ class _Reader:
             self.error(path, _SINGLE_DATETIME)
             return None
         if isinstance(item, date):
-            return Unavailable(item, item)
+            return self.in_range(Unavailable(item, item), str(item), path)
         text = item if isinstance(item, str) else None
         if text is None:
             self.error(path, f"expected a date or a range A..B, not {_kind(item)}")
@@ -492,24 +496,30 @@ class _Reader:
                 if not sep:
                     self.error(path, _SINGLE_DATETIME)
                     return None
-                start_dt = datetime.fromisoformat(first.strip())
-                end_dt = datetime.fromisoformat(last.strip())
-                if start_dt.tzinfo or end_dt.tzinfo:
+                start: date = datetime.fromisoformat(first.strip())
+                end: date = datetime.fromisoformat(last.strip())
+                if start.tzinfo or end.tzinfo:  # type: ignore[attr-defined]
                     raise ValueError
-                if end_dt <= start_dt:
-                    self.error(path, f"'{text}': the end must be after the start")
-                    return None
-                return Unavailable(start_dt, end_dt)
-            start_d, end_d = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+            else:
+                start, end = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
         except ValueError:
             self.error(path, f"expected a date (2026-03-04), a range (2026-03-10..2026-03-12) "
                              f"or a local time range (2026-03-05T14:00..2026-03-05T18:00), "
                              f"not '{text}'")
             return None
-        if end_d < start_d:
+        if isinstance(start, datetime) and end <= start:
+            self.error(path, f"'{text}': the end must be after the start")
+            return None
+        if end < start:
             self.error(path, f"'{text}': the range ends before it starts")
             return None
-        return Unavailable(start_d, end_d)
+        return self.in_range(Unavailable(start, end), text, path)
+
+    def in_range(self, entry: Unavailable, text: str, path: Path_) -> Unavailable | None:
+        if not all(FIRST_YEAR <= d.year <= LAST_YEAR for d in (entry.start, entry.end)):
+            self.error(path, f"'{text}' is out of range: years {FIRST_YEAR}..{LAST_YEAR} only")
+            return None
+        return entry
 
     # ----- sections ---------------------------------------------------------------------
     def team(self) -> Team | None:

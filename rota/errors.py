@@ -22,7 +22,7 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         key = f" {self.key_path}:" if self.key_path else ""
-        return f"error: {where}:{key} {self.message}"
+        return _one_line(f"error: {where}:{key} {self.message}")
 
 
 class InputError(Exception):
@@ -39,3 +39,8 @@ class ConfigError(InputError):
 
 class ScheduleError(InputError):
     """A schedule CSV is malformed."""
+
+
+def _one_line(text: str) -> str:
+    """Values quoted in a message must not break the one-line-per-problem promise."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
