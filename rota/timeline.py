@@ -9,6 +9,7 @@ never shortened: a start takes the earlier occurrence, an end the later one.
 from __future__ import annotations
 
 import bisect
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -107,11 +108,7 @@ class Span:
 
     def block(self, minute: int) -> int:
         """The 7-day block an assignment starting at `minute` counts in (0 before the start)."""
-        index = 0
-        for i, boundary in enumerate(self.block_starts):
-            if minute >= boundary:
-                index = i
-        return index
+        return max(0, bisect.bisect_right(self.block_starts, minute) - 1)
 
     def block_interval(self, index: int) -> Interval:
         end = self.block_starts[index + 1] if index + 1 < len(self.block_starts) else self.end
@@ -270,12 +267,19 @@ def demand(team: Team, span: Span) -> dict[str, list[tuple[int, int, int]]]:
     """
     out: dict[str, list[tuple[int, int, int]]] = {}
     for tier in team.tiers:
-        pieces = [(s, e, rule.min) for rule in team.coverage if rule.tier == tier
-                  for s, e in rule_intervals(rule, span)]
-        bounds = sorted({b for s, e, _ in pieces for b in (s, e)})
+        events: dict[int, list[tuple[int, int]]] = defaultdict(list)  # time → (min, ±1)
+        for rule in team.coverage:
+            if rule.tier == tier and rule.min > 0:
+                for start, end in rule_intervals(rule, span):
+                    events[start].append((rule.min, 1))
+                    events[end].append((rule.min, -1))
+        active: Counter[int] = Counter()  # how many intervals of each `min` are open
         merged: list[tuple[int, int, int]] = []
+        bounds = sorted(events)
         for start, end in zip(bounds, bounds[1:]):
-            need = max((m for s, e, m in pieces if s <= start and end <= e), default=0)
+            for count, step in events[start]:
+                active[count] += step
+            need = max((m for m, n in active.items() if n > 0), default=0)
             if need <= 0:
                 continue
             if merged and merged[-1][1] == start and merged[-1][2] == need:
