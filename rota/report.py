@@ -6,13 +6,15 @@ import csv
 import io
 import json
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rota.check import RULES, CheckResult, Segment, Violation
-from rota.planner import Plan
 from rota.problem import Team
 from rota.schedule import Assignment, hours_text
 from rota.timeline import from_minute, iso_utc, local_date, public_holidays
+
+if TYPE_CHECKING:  # the planner loads the solver; check and validate must not
+    from rota.planner import Plan
 
 GAP_COLUMNS = ("tier", "start_utc", "end_utc", "required", "assigned", "missing", "minutes")
 COVERAGE_COLUMNS = ("hour_utc", "tier", "required", "min_assigned", "covered")
