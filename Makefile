@@ -24,5 +24,8 @@ test: $(STAMP)  ## the whole test suite
 lint: $(STAMP)
 	$(BIN)/ruff check rota tests benchmarks
 
+bench: $(STAMP)  ## the benchmark matrix of issue 4 into benchmarks/RESULTS.md (about an hour)
+	$(BIN)/python benchmarks/run.py --out benchmarks/RESULTS.md
+
 clean:
 	rm -rf $(VENV) rota-out .pytest_cache

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from rota import __version__
 from rota.errors import InputError
+
+if TYPE_CHECKING:
+    from rota.problem import Team
+    from rota.schedule import Assignment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -17,6 +22,28 @@ def _fail_input(exc: InputError) -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def _load_pair(config: str, schedule: str) -> tuple[Team, list[Assignment]]:
+    """The team and the schedule's assignments, or exit 2 with one line per problem."""
+    from rota.config import load_team
+    from rota.schedule import read_schedule
+
+    try:
+        return load_team(config), read_schedule(schedule)
+    except InputError as exc:
+        _fail_input(exc)
+
+
+def _write_or_fail(path: str, text: str) -> None:
+    """Write `path` atomically, or exit 2 saying why not."""
+    from rota.output import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        click.echo(f"error: {path}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,13 +67,13 @@ def cli() -> None:
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
          seed: int | None, quiet: bool) -> None:
     """Plan the rota in CONFIG and write schedule.csv, gaps.csv, coverage.csv,
-    summary.json and report.md into the output directory.
+    summary.json, report.md and report.html into the output directory.
 
     Exit 0 if every minute is covered, 1 if gaps remain, 2 on bad input.
 
     Example: rota plan team.yaml -o out --time-limit 30
     """
-    from rota import report
+    from rota import html_report, report
     from rota.config import load_team
     from rota.output import write_all
     from rota.planner import plan as make_plan
@@ -63,6 +90,7 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
         "coverage.csv": report.coverage_csv(result.verdict),
         "summary.json": report.summary_json(result),
         "report.md": report.report_md(result),
+        "report.html": html_report.render(team, result.verdict, result.result.assignments),
     }
     try:
         write_all(out_dir, files)
@@ -94,21 +122,103 @@ def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
     """
     from rota import report
     from rota.check import check as referee
-    from rota.config import load_team
-    from rota.output import write_atomic
-    from rota.schedule import read_schedule
 
-    try:
-        team = load_team(config)
-        assignments = read_schedule(schedule)
-    except InputError as exc:
-        _fail_input(exc)
+    team, assignments = _load_pair(config, schedule)
     verdict = referee(team, assignments)
     text = report.CHECK_FORMATS[fmt](verdict, schedule)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_file:
         with open(summary_file, "a", encoding="utf-8") as handle:
             handle.write(report.check_markdown(verdict, schedule))
+    if output:
+        _write_or_fail(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_OK if verdict.passed else EXIT_FINDINGS)
+
+
+@cli.command("report")
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.argument("schedule", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default="report.html", show_default=True,
+              type=click.Path(dir_okay=False), help="The HTML file to write.")
+def report_html(config: str, schedule: str, output: str) -> None:
+    """Write a self-contained HTML report of SCHEDULE (CSV: engineer,tier,start_utc,end_utc)
+    against CONFIG: coverage heatmaps in UTC or any site's time, the gaps, each engineer's
+    shifts in local time and their load. Never runs the solver.
+
+    Exit 0 if all is well, 1 if the report shows gaps or broken rules, 2 on bad input.
+
+    Example: rota report team.yaml rota-out/schedule.csv -o report.html
+    """
+    from rota.check import check as referee
+    from rota.html_report import render
+
+    team, assignments = _load_pair(config, schedule)
+    verdict = referee(team, assignments)
+    _write_or_fail(output, render(team, verdict, assignments, schedule))
+    click.echo(f"wrote {output}: {len(verdict.gaps)} gap(s), {len(verdict.violations)} "
+               f"rule(s) broken")
+    sys.exit(EXIT_OK if verdict.passed else EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--hours", is_flag=True,
+              help="Also print, per tier, a UTC week grid of the most who could be on duty.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there are structural gaps.")
+def validate(config: str, hours: bool, strict: bool) -> None:
+    """Check CONFIG and print a capacity overview: per tier, the intervals in which
+    fewer engineers could be on duty than required (structural gaps), each with its
+    reason, before solving.
+
+    Exit 0 if the file is valid (with --strict: and has no structural gap), 1 with
+    --strict if it has structural gaps, 2 if it is invalid.
+
+    Example: rota validate team.yaml --hours --strict
+    """
+    from rota.capacity import capacity, capacity_text
+    from rota.config import load_team
+
+    try:
+        team = load_team(config)
+    except InputError as exc:
+        _fail_input(exc)
+    cap = capacity(team)
+    click.echo(capacity_text(cap, hours=hours), nl=False)
+    sys.exit(EXIT_FINDINGS if strict and cap.gaps else EXIT_OK)
+
+
+@cli.command()
+@click.option("--engineers", required=True, type=click.IntRange(min=1),
+              help="Head-count; at least 20 (three regions of 6-7 people).")
+@click.option("--weeks", required=True, type=click.IntRange(1, 52),
+              help="Horizon in weeks from Monday 2027-03-01 (1-52).")
+@click.option("--seed", required=True, type=click.IntRange(min=0),
+              help="Random seed: the same arguments always give the same file.")
+@click.option("--understaffed", is_flag=True,
+              help="Leave apac without weekend staff, so some hours cannot be covered.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the team to FILE instead of standard output.")
+def generate(engineers: int, weeks: int, seed: int, understaffed: bool,
+             output: str | None) -> None:
+    """Write a realistic follow-the-sun team file (SPEC format): sites in APAC, EMEA and
+    the Americas (+05:30, +05:45, Australia), holidays, leave, tier 1 and tier 2, fixed
+    UTC hand-offs and flexible shifts. Full coverage is possible by construction unless
+    --understaffed. At least 20 engineers are needed.
+
+    Exit 0 on success, 2 on bad usage.
+
+    Example: rota generate --engineers 200 --weeks 4 --seed 1 -o team.yaml
+    """
+    from rota.generate import generate_team
+    from rota.output import write_atomic
+
+    try:
+        text = generate_team(engineers, weeks, seed, understaffed=understaffed)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if output:
         try:
             write_atomic(output, text)
@@ -117,27 +227,6 @@ def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
             sys.exit(EXIT_BAD_INPUT)
     else:
         click.echo(text, nl=False)
-    sys.exit(EXIT_OK if verdict.passed else EXIT_FINDINGS)
-
-
-@cli.command()
-@click.argument("config", type=click.Path(dir_okay=False))
-def validate(config: str) -> None:
-    """Check CONFIG and print a capacity overview: per tier, the intervals in which
-    fewer engineers could be on duty than required (structural gaps), before solving.
-
-    Exit 0 if the file is valid, 2 if not.
-
-    Example: rota validate team.yaml
-    """
-    from rota.capacity import capacity_text
-    from rota.config import load_team
-
-    try:
-        team = load_team(config)
-    except InputError as exc:
-        _fail_input(exc)
-    click.echo(capacity_text(team), nl=False)
     sys.exit(EXIT_OK)
 
 

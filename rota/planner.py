@@ -25,10 +25,11 @@ class Plan:
 
 
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
-         seed: int | None = None, log: Callable[[str], None] | None = None) -> Plan:
+         seed: int | None = None, log: Callable[[str], None] | None = None,
+         progress: Callable[[str], None] | None = None) -> Plan:
     """Plan the team's horizon; the returned verdict is `check` run on the result."""
     span = Span.of(team.horizon)
     candidates = generate(team, span)
     result = solve(team, span, candidates, time_limit=time_limit, workers=workers, seed=seed,
-                   log=log)
+                   log=log, progress=progress)
     return Plan(team, span, result, check(team, result.assignments))

@@ -254,6 +254,20 @@ def _reproducible(params, budget: float, workers: int, seed: int) -> None:
     params.random_seed = seed
 
 
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports elapsed time, the objective found and the proven bound as the search goes."""
+
+    def __init__(self, stage: str, report: Callable[[str], None]):
+        super().__init__()
+        self.stage, self.report = stage, report
+
+    def on_solution_callback(self) -> None:
+        value, bound = self.objective_value, self.best_objective_bound
+        gap = f"{(value - bound) / value:.1%}" if value else "0%"
+        self.report(f"{self.stage}: {self.wall_time:5.1f}s  found {value:.0f}  "
+                    f"bound {bound:.0f}  gap {gap}")
+
+
 def _uncovered(segments: list[DemandSegment], chosen: list[int]) -> int:
     return sum(seg.minutes * max(0, seg.need - sum(chosen[i] for i in seg.covering))
                for seg in segments)
@@ -261,8 +275,12 @@ def _uncovered(segments: list[DemandSegment], chosen: list[int]) -> int:
 
 def solve(team: Team, span: Span, candidates: list[Candidate], *,
           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
-          log: Callable[[str], None] | None = None) -> PlanResult:
-    """Build the model and solve it stage by stage within `time_limit` seconds in all."""
+          log: Callable[[str], None] | None = None,
+          progress: Callable[[str], None] | None = None) -> PlanResult:
+    """Build the model and solve it stage by stage within `time_limit` seconds in all.
+
+    `log` gets a line when a stage ends; `progress` one whenever a better solution is found.
+    """
     started = time.perf_counter()
     rota = RotaModel(team, span, candidates)
     model = rota.model
@@ -311,7 +329,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             model.add_hint(var, value)
         solver = cp_model.CpSolver()
         _reproducible(solver.parameters, budget, workers, seed)
-        status = solver.solve(model)
+        status = solver.solve(model, _Progress(name, progress) if progress else None)
         status_name = STATUS_NAMES.get(status, str(status))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)

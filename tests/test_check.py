@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rota.check import CheckResult, check
+from rota.check import RULES, CheckResult, check
 from rota.cli import cli
 from rota.config import load_team
 from rota.report import GAP_COLUMNS, gap_row, violation_row
@@ -494,6 +494,93 @@ def test_cli_output_file_that_cannot_be_written(files, tmp_path):
     assert isinstance(result.exception, SystemExit)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
+
+
+# ----- 4b. formats for CI: junit, github, markdown -----------------------------------------
+
+@pytest.fixture
+def broken(files, tmp_path):
+    """The one-hour gap, an unknown engineer (line 5) and Ann Lee double-booked (line 6)."""
+    path = tmp_path / "broken.csv"
+    path.write_text(Path(files["short"]).read_text()
+                    + "Ann Lee,tier2,2026-03-02T04:00Z,2026-03-02T06:00Z\n")
+    return path
+
+
+def test_cli_junit_one_case_per_tier_and_rule(files, broken):
+    from xml.etree import ElementTree as ET
+
+    result = run_cli(files["team"], str(broken), "--format", "junit")
+    assert result.exit_code == 1
+    suite = ET.fromstring(result.stdout.encode())
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == ["coverage tier2", *(f"rule {r}" for r in RULES)]
+    assert (suite.get("tests"), suite.get("failures")) == (str(len(RULES) + 1), "3")
+    failed = {c.get("name"): c.find("failure").text.splitlines()
+              for c in cases if c.find("failure") is not None}
+    assert failed == {
+        "coverage tier2": ["2026-03-02T16:00:00Z..2026-03-02T17:00:00Z short 1 of 1 (60 min)"],
+        "rule unknown_engineer": ["Nobody 2026-03-02T10:00:00Z..2026-03-02T11:00:00Z: 'Nobody' "
+                                  "is not an engineer of this team"],
+        "rule overlap": ["Ann Lee 2026-03-02T04:00:00Z..2026-03-02T06:00:00Z: Ann Lee has "
+                         "overlapping assignments at 2026-03-02T04:00:00Z"],
+    }
+    good = ET.fromstring(run_cli(files["team"], files["good"], "--format", "junit")
+                         .stdout.encode())
+    assert good.get("failures") == "0" and good.find("testcase/failure") is None
+
+
+def test_cli_github_annotations(files, broken, tmp_path):
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", files["team"], str(broken), "--format", "github"],
+                                env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    where = f"file={broken}"
+    assert result.stdout.splitlines() == [
+        f"::error {where},title=rota%3A tier2 gap::tier2 short 1 of 1 from "
+        "2026-03-02T16:00:00Z to 2026-03-02T17:00:00Z (60 min)",
+        f"::error {where},line=6,title=rota%3A overlap::Ann Lee: Ann Lee has overlapping "
+        "assignments at 2026-03-02T04:00:00Z",
+        f"::error {where},line=5,title=rota%3A unknown_engineer::Nobody: 'Nobody' is not an "
+        "engineer of this team",
+    ]
+    markdown = run_cli(files["team"], str(broken), "--format", "markdown").stdout
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + markdown  # appended
+
+    unset = CliRunner().invoke(cli, ["check", files["team"], files["good"], "--format",
+                                     "github"], env={"GITHUB_STEP_SUMMARY": ""})
+    assert unset.exit_code == 0
+    assert unset.stdout == "::notice title=rota check::every minute covered, no rule broken\n"
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + markdown  # untouched
+
+
+def test_cli_markdown_tables(files, broken):
+    result = run_cli(files["team"], str(broken), "--format", "markdown")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "## ❌ rota check: fail"
+    assert lines[2] == f"`{broken}`: 1 gap(s), 60 uncovered person-minutes, 2 rule(s) broken."
+
+    def table(title: str) -> list[list[str]]:
+        start = lines.index(title) + 2
+        end = lines.index("", start) if "" in lines[start:] else len(lines)
+        return [[c.strip() for c in row.strip("|").split("|")] for row in lines[start:end]]
+
+    assert table("### Gaps") == [
+        ["tier", "start (UTC)", "end (UTC)", "required", "assigned", "minutes"],
+        ["---"] * 6,
+        ["tier2", "2026-03-02T16:00:00Z", "2026-03-02T17:00:00Z", "1", "0", "60"]]
+    assert table("### Rules broken") == [
+        ["rule", "engineer", "start (UTC)", "end (UTC)", "what"], ["---"] * 5,
+        ["overlap", "Ann Lee", "2026-03-02T04:00:00Z", "2026-03-02T06:00:00Z",
+         "Ann Lee has overlapping assignments at 2026-03-02T04:00:00Z"],
+        ["unknown_engineer", "Nobody", "2026-03-02T10:00:00Z", "2026-03-02T11:00:00Z",
+         "'Nobody' is not an engineer of this team"]]
+    good = run_cli(files["team"], files["good"], "--format", "markdown")
+    assert good.exit_code == 0
+    assert good.stdout.splitlines()[0] == "## ✅ rota check: pass"
+    assert "###" not in good.stdout
 
 
 # ----- 5. schedules from other tools ------------------------------------------------------

@@ -35,3 +35,11 @@ def test_check_never_imports_the_solver(tmp_path):
 
 def test_validate_never_imports_the_solver():
     assert run_probe("validate", "examples/follow-the-sun.yaml") == "exit 0 ortools loaded: False"
+
+
+def test_report_never_imports_the_solver(tmp_path):
+    schedule = tmp_path / "s.csv"
+    schedule.write_text("engineer,tier,start_utc,end_utc\n")
+    line = run_probe("report", "examples/follow-the-sun.yaml", str(schedule), "-o",
+                     str(tmp_path / "r.html"))
+    assert line == "exit 1 ortools loaded: False"

@@ -1,0 +1,274 @@
+"""Benchmark `rota plan` and `rota check` on generated teams (issue 4, parts 2 and 3).
+
+For each size (engineers x weeks) it generates a team with
+`rota.generate.generate_team(n, w, seed=1)`, runs `rota plan team.yaml -o DIR --quiet
+--time-limit T --seed 0` as a subprocess `--runs` times, reads `DIR/summary.json`, times
+`rota check team.yaml DIR/schedule.csv` (also a subprocess), and prints a markdown table,
+one row per size. Peak RSS is each child's own, from `os.wait4`.
+
+Run from the repository root (`make bench` runs the full matrix):
+
+    .venv/bin/python benchmarks/run.py --out benchmarks/RESULTS.md
+    .venv/bin/python benchmarks/run.py --sizes 20x1,200x4 --runs 1 --out /tmp/bench.md
+
+The file given by `--out` gets the machine, the command, the table and the targets of
+issue 4 part 3 as measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import median
+
+from rota.generate import generate_team
+
+ENGINEERS = (20, 50, 200, 1000)
+WEEKS = (1, 4, 13)
+ROTA = Path(sys.executable).with_name("rota")
+
+
+@dataclass
+class Run:
+    """One `rota plan` and the `rota check` of its schedule."""
+
+    exit: int
+    wall: float
+    rss_mb: float
+    summary: dict
+    check_exit: int
+    check_s: float
+
+
+@dataclass
+class Size:
+    """A size of the matrix and its runs."""
+
+    engineers: int
+    weeks: int
+    limit: float
+    runs: list[Run] = field(default_factory=list)
+
+
+def default_limit(engineers: int) -> float:
+    """The time limit of issue 4: 60 s, or 180 s for the 1,000-engineer sizes."""
+    return 180.0 if engineers >= 1000 else 60.0
+
+
+def parse_sizes(text: str | None) -> list[tuple[int, int]]:
+    """`20x1,200x4` -> [(20, 1), (200, 4)]; None -> the full matrix."""
+    if not text:
+        return [(n, w) for n in ENGINEERS for w in WEEKS]
+    sizes = []
+    for part in text.split(","):
+        n, _, w = part.strip().lower().partition("x")
+        sizes.append((int(n), int(w)))
+    return sizes
+
+
+def run_child(cmd: list[str]) -> tuple[int, float, float]:
+    """Run `cmd`; return its exit code, wall seconds and own peak RSS in MB."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def bench_size(size: Size, runs: int, workdir: Path) -> None:
+    """Generate the team, then plan and check it `runs` times."""
+    team = workdir / f"team-{size.engineers}x{size.weeks}.yaml"
+    team.write_text(generate_team(size.engineers, size.weeks, seed=1))
+    for i in range(runs):
+        out = workdir / f"out-{size.engineers}x{size.weeks}-{i}"
+        code, wall, rss = run_child([str(ROTA), "plan", str(team), "-o", str(out), "--quiet",
+                                     "--time-limit", f"{size.limit:g}", "--seed", "0"])
+        if code > 1:
+            raise SystemExit(f"rota plan exited {code} on {team}")
+        summary = json.loads((out / "summary.json").read_text())
+        check_exit, check_s, _ = run_child([str(ROTA), "check", str(team),
+                                            str(out / "schedule.csv")])
+        size.runs.append(Run(code, wall, rss, summary, check_exit, check_s))
+        print(f"  {size.engineers}x{size.weeks} run {i + 1}: plan {wall:.1f} s, exit {code}, "
+              f"check {check_s:.2f} s, exit {check_exit}", file=sys.stderr, flush=True)
+
+
+def stage(summary: dict, name: str) -> dict | None:
+    """The stage of summary.json called `name`, if it ran."""
+    return next((s for s in summary["solver"]["stages"] if s["name"] == name), None)
+
+
+def fairness(summary: dict) -> str:
+    """max_load_ratio objective/bound, and 'proven' or the relative gap."""
+    s = stage(summary, "max_load_ratio")
+    if s is None or s["objective"] < 0:
+        return "none"
+    if s["status"] == "OPTIMAL":
+        return f"{s['objective']}/{s['bound']} proven"
+    return f"{s['objective']}/{s['bound']} ({fairness_gap(s):.1%} gap)"
+
+
+def fairness_gap(s: dict) -> float:
+    """Relative gap of a stage: (objective - bound) / objective."""
+    return (s["objective"] - s["bound"]) / s["objective"] if s["objective"] else 0.0
+
+
+def distinct(values: list) -> str:
+    """The runs' values, once each, in order: they differ only if a wall-clock cap struck."""
+    return " / ".join(dict.fromkeys(str(v) for v in values))
+
+
+def uncovered(summary: dict) -> int:
+    """Person-minutes short, as the referee counts them (summed over tiers)."""
+    gaps = summary["gap_minutes"]
+    return sum(gaps.values()) if isinstance(gaps, dict) else int(gaps)
+
+
+COLUMNS = ("engineers", "weeks", "candidates", "variables", "constraints", "vars/cand",
+           "limit s", "build s", "solve s", "plan wall s", "peak RSS MB", "status",
+           "uncovered min", "bound", "fairness (max_load_ratio)", "check s")
+
+
+def row(size: Size) -> list[str]:
+    """One table row: medians of times, max of memory, the runs' distinct outcomes."""
+    runs = size.runs
+    solver = runs[0].summary["solver"]
+    check_s = f"{median(r.check_s for r in runs):.2f}"
+    if any(r.check_exit for r in runs):
+        check_s += f" (exit {distinct([r.check_exit for r in runs])})"
+    return [
+        str(size.engineers), str(size.weeks), str(solver["candidates"]),
+        str(solver["variables"]), str(solver["constraints"]),
+        f"{solver['variables'] / solver['candidates']:.2f}", f"{size.limit:g}",
+        f"{median(r.summary['solver']['build_seconds'] for r in runs):.2f}",
+        f"{median(r.summary['solver']['solve_seconds'] for r in runs):.1f}",
+        f"{median(r.wall for r in runs):.1f}",
+        f"{max(r.rss_mb for r in runs):.0f}",
+        distinct([r.summary["solver"]["status"] for r in runs]),
+        distinct([uncovered(r.summary) for r in runs]),
+        distinct([r.summary["solver"]["bound"] for r in runs]),
+        distinct([fairness(r.summary) for r in runs]),
+        check_s,
+    ]
+
+
+def table(sizes: list[Size]) -> str:
+    """The markdown table, one row per size."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(row(s)) + " |" for s in sizes]
+    return "\n".join(lines) + "\n"
+
+
+def targets(sizes: list[Size]) -> str:
+    """Issue 4 part 3, judged on the worst run of each size; 'not measured' if absent."""
+    by = {(s.engineers, s.weeks): s for s in sizes}
+    out = []
+    if (s := by.get((200, 4))) is not None:
+        ok, notes = True, []
+        for r in s.runs:
+            cov = r.summary["solver"]
+            fair = stage(r.summary, "max_load_ratio")
+            gap_ok = cov["status"] == "OPTIMAL"
+            fair_ok = fair is not None and fair["objective"] >= 0 and (
+                fair["status"] == "OPTIMAL" or fairness_gap(fair) <= 0.01)
+            in_time = r.wall <= 60
+            ok &= gap_ok and fair_ok and in_time
+            notes.append(f"uncovered {cov['status']} {cov['objective']}/{cov['bound']}, "
+                         f"fairness {fairness(r.summary)}, plan {r.wall:.1f} s wall")
+        out.append(f"- 200x4, minimal gap proven and fairness within 1% in 60 s: "
+                   f"{'MET' if ok else 'NOT MET'} ({'; '.join(dict.fromkeys(notes))})")
+    else:
+        out.append("- 200x4: not measured")
+    if (s := by.get((1000, 13))) is not None:
+        gaps = max(uncovered(r.summary) for r in s.runs)
+        wall = max(r.wall for r in s.runs)
+        build = max(r.summary["solver"]["build_seconds"] for r in s.runs)
+        rss = max(r.rss_mb for r in s.runs)
+        check = max(r.check_s for r in s.runs)
+        in_time = gaps == 0 and wall <= 180
+        out += [
+            f"- 1000x13, zero gaps within 180 s: {'MET' if in_time else 'NOT MET'} "
+            f"({gaps} person-minutes uncovered, plan {wall:.1f} s wall, limit {s.limit:g} s)",
+            f"- 1000x13, model build < 20 s: {'MET' if build < 20 else 'NOT MET'} "
+            f"(solver.build_seconds {build:.1f} s)",
+            f"- 1000x13, peak memory < 4 GiB: {'MET' if rss < 4096 else 'NOT MET'} "
+            f"({rss:.0f} MB)",
+            f"- rota check on 1000x13 < 2 s: {'MET' if check < 2 else 'NOT MET'} "
+            f"({check:.2f} s)",
+        ]
+    else:
+        out.append("- 1000x13: not measured")
+    ratios = [s.runs[0].summary["solver"]["variables"] / s.runs[0].summary["solver"]["candidates"]
+              for s in sizes]
+    out.append(f"- growth, variables per candidate: {min(ratios):.2f} to {max(ratios):.2f} "
+               f"over {len(sizes)} sizes")
+    return "\n".join(out) + "\n"
+
+
+def machine() -> str:
+    """nproc, memory, CPU model, Python and OR-Tools versions, load average."""
+    import ortools  # only for its version; the plans run in subprocesses
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "0")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"- nproc: {os.cpu_count()}; memory: {int(mem) / 1024**2:.1f} GiB; CPU: {cpu}\n"
+            f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}\n"
+            f"- load average (1, 5, 15 min): {load}\n")
+
+
+def main() -> None:
+    """Parse the options, run the sizes, print the table and write `--out`."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", help="e.g. 20x1,200x4 (default: 20,50,200,1000 x 1,4,13)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--time-limit", type=float,
+                    help="seconds per plan (default: 60, or 180 for 1,000 engineers)")
+    ap.add_argument("--out", type=Path, help="write the results here as markdown")
+    args = ap.parse_args()
+    started = datetime.now(UTC)
+    before = machine()
+    sizes = [Size(n, w, args.time_limit or default_limit(n))
+             for n, w in parse_sizes(args.sizes)]
+    with tempfile.TemporaryDirectory(prefix="rota-bench-") as tmp:
+        for i, size in enumerate(sizes):
+            bench_size(size, args.runs, Path(tmp))
+            if args.out:  # after every size, so that an interrupted matrix leaves its rows
+                write(args.out, sizes[:i + 1], args.runs, started, before)
+    print(table(sizes))
+
+
+def write(out: Path, sizes: list[Size], runs: int, started: datetime, before: str) -> None:
+    """The results file: machine, command, table, targets."""
+    minutes = (datetime.now(UTC) - started).total_seconds() / 60
+    out.write_text(
+        "# Benchmark results\n\n"
+        f"Run {started:%Y-%m-%d %H:%M} UTC, {minutes:.0f} minutes in all.\n\n"
+        f"## Machine\n\nAt the start:\n\n{before}\nAfter the last size:\n\n{machine()}\n"
+        f"## Command\n\n```sh\n{shlex.join(['python', *sys.argv])}\n```\n\n"
+        f"Each plan: `rota plan team.yaml -o DIR --quiet --time-limit T --seed 0`, "
+        f"then `rota check team.yaml DIR/schedule.csv`; {runs} run(s) per size. "
+        "Times are medians of the runs, peak RSS the largest; build s is "
+        "`solver.build_seconds` (the CP-SAT model), solve s `solver.solve_seconds`, "
+        "plan wall s the whole `rota plan` process. Status, bound and uncovered are the "
+        "uncovered stage's; uncovered is the referee's count. Fairness is the "
+        "max_load_ratio stage's objective/bound (10000 x minutes / capacity).\n\n"
+        f"## Results\n\n{table(sizes)}\n## Targets (measured)\n\n{targets(sizes)}")
+
+
+if __name__ == "__main__":
+    main()
