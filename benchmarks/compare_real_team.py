@@ -81,8 +81,8 @@ def triple(values: list[float]) -> str:
     """'min / median / max' of hour values, or 'n/a'."""
     if not values:
         return "n/a"
-    return " / ".join(hours_text(round(v * 60)) for v in (min(values), median(values),
-                                                         max(values)))
+    low, mid, high = min(values), median(values), max(values)
+    return " / ".join(hours_text(round(v * 60)) for v in (low, mid, high))
 
 
 def measure(team: Team, assignments: list[Assignment]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import click
@@ -64,8 +65,10 @@ def cli() -> None:
 @click.option("--workers", type=click.IntRange(min=0), help="Solver threads; 0 = all cores.")
 @click.option("--seed", type=click.IntRange(min=0), help="Solver random seed.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show the solver's progress on stderr (default: on in a terminal).")
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
-         seed: int | None, quiet: bool) -> None:
+         seed: int | None, quiet: bool, progress: bool | None) -> None:
     """Plan the rota in CONFIG and write schedule.csv, gaps.csv, coverage.csv,
     summary.json, report.md and report.html into the output directory.
 
@@ -83,7 +86,11 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
         team = load_team(config)
     except InputError as exc:
         _fail_input(exc)
-    result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed)
+    show = (not quiet and sys.stderr.isatty()) if progress is None else progress
+    reporter = _Progress(sys.stderr.isatty()) if show else None
+    result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
+                       log=reporter.line if reporter else None,
+                       progress=reporter.update if reporter else None)
     files = {
         "schedule.csv": schedule_csv(team, result.result.assignments),
         "gaps.csv": report.gaps_csv(result.verdict),
@@ -228,6 +235,26 @@ def generate(engineers: int, weeks: int, seed: int, understaffed: bool,
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_OK)
+
+
+class _Progress:
+    """Solver progress on stderr: a line per stage; in a terminal, a live status line."""
+
+    def __init__(self, live: bool):
+        self.live = live
+        self.started = time.perf_counter()
+
+    def _stamp(self, text: str) -> str:
+        return f"[{time.perf_counter() - self.started:6.1f}s] {text}"
+
+    def line(self, text: str) -> None:
+        click.echo(("\r\033[K" if self.live else "") + self._stamp(text), err=True)
+
+    def update(self, text: str) -> None:
+        if self.live:
+            click.echo("\r\033[K" + self._stamp(text), err=True, nl=False)
+        else:
+            click.echo(self._stamp(text), err=True)
 
 
 def main() -> None:

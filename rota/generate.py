@@ -38,10 +38,16 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 
 from rota.problem import DAY_NAMES
-from rota.timeline import from_minute, local_date, local_midnight, localize, zone
+from rota.timeline import (
+    from_minute,
+    holiday_calendar,
+    local_date,
+    local_midnight,
+    localize,
+    zone,
+)
 
 HORIZON_START = date(2027, 3, 1)  # a Monday; 13 weeks cross the US, EU and AU DST changes
 MIN_ENGINEERS = 20
@@ -253,16 +259,6 @@ def _pattern(week: list[tuple[Window, ...]]) -> dict[str, object]:
         texts = [_window_text(w) for w in wins]
         out[_days_text(days)] = texts[0] if len(texts) == 1 else texts
     return out
-
-
-@cache
-def _holiday_dates(code: str, first_year: int, last_year: int) -> frozenset[date]:
-    import holidays
-
-    country, _, subdiv = code.partition("-")
-    found = holidays.country_holidays(country, subdiv=subdiv or None,
-                                      years=range(first_year, last_year + 1))
-    return frozenset(found.keys())
 
 
 # ----- the builder ------------------------------------------------------------------------
@@ -478,7 +474,7 @@ class _Builder:
 
     # --- the witness ----------------------------------------------------------------------
     def _holidays(self, eng: _Engineer) -> frozenset[date]:
-        return _holiday_dates(eng.site.holidays, HORIZON_START.year - 1, self.last_day.year + 1)
+        return holiday_calendar(eng.site.holidays, HORIZON_START.year - 1, self.last_day.year + 1)
 
     def _fits_week(self, eng: _Engineer, slot: Slot, day: date) -> bool:
         """Availability holds the slot on its local date."""

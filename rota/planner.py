@@ -30,6 +30,8 @@ def plan(team: Team, *, time_limit: float | None = None, workers: int | None = N
     """Plan the team's horizon; the returned verdict is `check` run on the result."""
     span = Span.of(team.horizon)
     candidates = generate(team, span)
+    if log:
+        log(f"{len(candidates)} candidate shifts for {len(team.engineers)} engineers")
     result = solve(team, span, candidates, time_limit=time_limit, workers=workers, seed=seed,
                    log=log, progress=progress)
     return Plan(team, span, result, check(team, result.assignments))

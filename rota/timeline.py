@@ -219,7 +219,8 @@ def soft_intervals(eng: Engineer, span: Span, which: str) -> list[Interval] | No
 
 
 @cache
-def _holiday_calendar(code: str, first_year: int, last_year: int) -> frozenset[date]:
+def holiday_calendar(code: str, first_year: int, last_year: int) -> frozenset[date]:
+    """Public holidays of a region code such as "GB-ENG" in the years given."""
     import holidays
 
     country, _, subdiv = code.partition("-")
@@ -233,7 +234,7 @@ def public_holidays(eng: Engineer, span: Span) -> frozenset[date]:
     if not eng.holidays:
         return frozenset()
     first, last = _engineer_dates(eng, span)
-    return _holiday_calendar(eng.holidays, first.year, last.year)
+    return holiday_calendar(eng.holidays, first.year, last.year)
 
 
 def holiday_name(code: str, day: date) -> str:
