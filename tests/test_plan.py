@@ -262,3 +262,17 @@ def test_real_team_week_is_covered(tmp_path):
     soft = next(s for s in summary["solver"]["stages"] if s["name"] == "soft_preferences")
     assert soft["objective"] <= 450  # their schedule spends 450 avoid-minutes
     assert max(e["hours"] for e in summary["engineers"]) <= 9  # their busiest works 9 h
+
+
+def test_progress_is_shown_on_request_and_silent_when_quiet(tmp_path):
+    config = str(write(tmp_path, WEEKLY_CAP))
+    code, _, err = run("plan", config, "-o", str(tmp_path / "a"), "--quiet", "--progress")
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].endswith("candidate shifts for 1 engineers")
+    assert any("uncovered_minutes: OPTIMAL objective=7680 bound=7680" in line for line in lines)
+    assert all(line.startswith("[") and "s] " in line for line in lines)
+    code, out, err = run("plan", config, "-o", str(tmp_path / "b"), "--quiet")
+    assert (code, out, err) == (1, "", "")  # CliRunner is no terminal: no progress by default
+    check_code, _, _ = run("check", config, str(tmp_path / "b" / "schedule.csv"))
+    assert check_code == 1
