@@ -65,10 +65,14 @@ def cli() -> None:
 @click.option("--workers", type=click.IntRange(min=0), help="Solver threads; 0 = all cores.")
 @click.option("--seed", type=click.IntRange(min=0), help="Solver random seed.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--wall-limit", type=click.FloatRange(min=0, min_open=True),
+              help="A hard deadline in wall-clock seconds; off by default, because a "
+                   "plan it cuts short may differ from run to run.")
 @click.option("--progress/--no-progress", default=None,
               help="Show the solver's progress on stderr (default: on in a terminal).")
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
-         seed: int | None, quiet: bool, progress: bool | None) -> None:
+         seed: int | None, quiet: bool, wall_limit: float | None,
+         progress: bool | None) -> None:
     """Plan the rota in CONFIG and write schedule.csv, gaps.csv, coverage.csv,
     summary.json, report.md and report.html into the output directory.
 
@@ -89,6 +93,7 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
     show = (not quiet and sys.stderr.isatty()) if progress is None else progress
     reporter = _Progress(sys.stderr.isatty()) if show else None
     result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
+                       wall_limit=wall_limit,
                        log=reporter.line if reporter else None,
                        progress=reporter.update if reporter else None)
     files = {

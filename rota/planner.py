@@ -26,12 +26,13 @@ class Plan:
 
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
          seed: int | None = None, log: Callable[[str], None] | None = None,
-         progress: Callable[[str], None] | None = None) -> Plan:
+         progress: Callable[[str], None] | None = None,
+         wall_limit: float | None = None) -> Plan:
     """Plan the team's horizon; the returned verdict is `check` run on the result."""
     span = Span.of(team.horizon)
     candidates = generate(team, span)
     if log:
         log(f"{len(candidates)} candidate shifts for {len(team.engineers)} engineers")
     result = solve(team, span, candidates, time_limit=time_limit, workers=workers, seed=seed,
-                   log=log, progress=progress)
+                   log=log, progress=progress, wall_limit=wall_limit)
     return Plan(team, span, result, check(team, result.assignments))

@@ -142,7 +142,8 @@ def plan_text(p: Plan) -> str:
     verdict, res = p.verdict, p.result
     stage = res.coverage_stage
     total = sum(verdict.uncovered.values())
-    proven = "proven minimal" if stage.status == "OPTIMAL" else f"best bound {stage.bound}"
+    proven = ("proven minimal" if stage.status == "OPTIMAL"
+              else f"at least {stage.bound} needed" if stage.bound >= 0 else "not proven")
     head = (f"{p.team.name}: {iso_utc(p.span.start)} .. {iso_utc(p.span.end)}, "
             f"{len(res.assignments)} assignments, "
             + ("every minute covered" if p.covered else f"{total} person-minutes short "

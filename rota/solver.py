@@ -27,7 +27,8 @@ from rota.timeline import Span, overlap, public_holidays, soft_intervals
 RATIO_SCALE = 10_000  # load ratios in basis points
 BATCHES_PER_SECOND = 0.5  # interleaved search batches a second, measured on 2 cores
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
-STATUS_NAMES = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
+NOT_RUN = -1  # a stage the wall-clock deadline left out
+STATUS_NAMES = {NOT_RUN: "NOT_RUN", cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
                 cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
                 cp_model.UNKNOWN: "UNKNOWN"}
 
@@ -280,10 +281,13 @@ def _uncovered(segments: list[DemandSegment], chosen: list[int]) -> int:
 def solve(team: Team, span: Span, candidates: list[Candidate], *,
           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
           log: Callable[[str], None] | None = None,
-          progress: Callable[[str], None] | None = None) -> PlanResult:
+          progress: Callable[[str], None] | None = None,
+          wall_limit: float | None = None) -> PlanResult:
     """Build the model and solve it stage by stage within `time_limit` seconds in all.
 
     `log` gets a line when a stage ends; `progress` one whenever a better solution is found.
+    `wall_limit` is an optional hard deadline in wall-clock seconds: stages it cuts short
+    or leaves out make the answer depend on the machine's speed, so it is off by default.
     """
     started = time.perf_counter()
     rota = RotaModel(team, span, candidates)
@@ -308,12 +312,13 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     results: list[StageResult] = []
     values: list[int] = []
     hint = greedy_cover(team, candidates, rota.segments)
+    deadline = None if wall_limit is None else started + wall_limit
     # A stage's budget is fixed in advance, so that the batches it gets, and so the answer,
     # do not depend on the machine's speed. Skipped stages pass their budget on, and a
     # stage proven optimal passes on half of it (a deterministic guess at what it left).
     carried = 0.0
     for name, build, share in stages:
-        expr = build(values)
+        expr = build(values or hint)
         budget = limit * share / sum(s for _, _, s in stages) + carried
         if expr is None or isinstance(expr, int):  # nothing to optimise here
             results.append(StageResult(name, "OPTIMAL", expr or 0, expr or 0, 0.0))
@@ -333,24 +338,31 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             model.add_hint(var, value)
         solver = cp_model.CpSolver()
         _reproducible(solver.parameters, budget, workers, seed)
-        status = solver.solve(model, _Progress(name, progress) if progress else None)
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None:
+            solver.parameters.max_time_in_seconds = max(0.0, left)
+        if left is not None and left <= 0:
+            status, seconds = NOT_RUN, 0.0
+        else:
+            status = solver.solve(model, _Progress(name, progress) if progress else None)
+            seconds = solver.wall_time
         status_name = STATUS_NAMES.get(status, str(status))
+        value = bound = -1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
             values = [int(solver.boolean_value(v)) for v in rota.x]
             model.add(expr <= value)
             carried = budget / 2 if status == cp_model.OPTIMAL else 0.0
-        else:
-            value = bound = -1
-        results.append(StageResult(name, status_name, value, bound, round(solver.wall_time, 3)))
+        elif not values:  # no schedule yet: keep the greedy one, and its coverage
+            values = hint
+            value = _uncovered(rota.segments, hint)
+            model.add(expr <= value)
+        results.append(StageResult(name, status_name, value, bound, round(seconds, 3)))
         if log:
-            log(f"{name}: {status_name} objective={value} bound={bound} "
-                f"({solver.wall_time:.1f}s)")
-        if not values:
-            break  # not even a first schedule: the later stages cannot help
+            log(f"{name}: {status_name} objective={value} bound={bound} ({seconds:.1f}s)")
 
-    chosen = [c for c, v in zip(candidates, values) if v]
+    chosen = [c for c, v in zip(candidates, values or hint) if v]
     assignments = [Assignment(team.engineers[c.engineer].name, c.tier, c.start, c.end, c.shift)
                    for c in chosen]
     proto = model.proto

@@ -276,3 +276,23 @@ def test_progress_is_shown_on_request_and_silent_when_quiet(tmp_path):
     assert (code, out, err) == (1, "", "")  # CliRunner is no terminal: no progress by default
     check_code, _, _ = run("check", config, str(tmp_path / "b" / "schedule.csv"))
     assert check_code == 1
+
+
+def test_a_wall_clock_deadline_still_writes_the_greedy_schedule(tmp_path):
+    """With no time at all, the solver runs no stage; plan keeps the legal greedy cover."""
+    code, summary = plan_and_check(EXAMPLES / "follow-the-sun.yaml", tmp_path,
+                                   "--wall-limit", "0.000001")
+    assert code == 0  # the greedy cover already covers this week
+    stages = {s["name"]: s["status"] for s in summary["solver"]["stages"]}
+    assert stages["uncovered_minutes"] == "OPTIMAL"  # proven by the greedy cover
+    assert stages["max_load_ratio"] == "NOT_RUN"
+    assert summary["assignments"] == 22
+
+
+def test_a_wall_clock_deadline_on_an_understaffed_team_reports_unproven_gaps(tmp_path):
+    code, summary = plan_and_check(EXAMPLES / "understaffed.yaml", tmp_path,
+                                   "--wall-limit", "0.000001")
+    assert code == 1
+    first = summary["solver"]["stages"][0]
+    assert (first["status"], first["bound"]) == ("NOT_RUN", -1)
+    assert first["objective"] == sum(summary["gap_minutes"].values()) >= 2160
