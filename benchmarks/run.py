@@ -10,6 +10,7 @@ Run from the repository root (`make bench` runs the full matrix):
 
     .venv/bin/python benchmarks/run.py --out benchmarks/RESULTS.md
     .venv/bin/python benchmarks/run.py --sizes 20x1,200x4 --runs 1 --out /tmp/bench.md
+    .venv/bin/python benchmarks/run.py --runs 3 --runs-large 1 --out benchmarks/RESULTS.md
 
 The file given by `--out` gets the machine, the command, the table and the targets of
 issue 4 part 3 as measured.
@@ -58,6 +59,7 @@ class Size:
     weeks: int
     limit: float
     runs: list[Run] = field(default_factory=list)
+    code: str = ""  # rota's commit when the size started
 
 
 def default_limit(engineers: int) -> float:
@@ -88,6 +90,7 @@ def run_child(cmd: list[str]) -> tuple[int, float, float]:
 
 def bench_size(size: Size, runs: int, workdir: Path) -> None:
     """Generate the team, then plan and check it `runs` times."""
+    size.code = code_version()
     team = workdir / f"team-{size.engineers}x{size.weeks}.yaml"
     team.write_text(generate_team(size.engineers, size.weeks, seed=1))
     for i in range(runs):
@@ -135,7 +138,7 @@ def uncovered(summary: dict) -> int:
     return sum(gaps.values()) if isinstance(gaps, dict) else int(gaps)
 
 
-COLUMNS = ("engineers", "weeks", "candidates", "variables", "constraints", "vars/cand",
+COLUMNS = ("engineers", "weeks", "runs", "candidates", "variables", "constraints", "vars/cand",
            "limit s", "build s", "solve s", "plan wall s", "peak RSS MB", "status",
            "uncovered min", "bound", "fairness (max_load_ratio)", "check s")
 
@@ -148,7 +151,7 @@ def row(size: Size) -> list[str]:
     if any(r.check_exit for r in runs):
         check_s += f" (exit {distinct([r.check_exit for r in runs])})"
     return [
-        str(size.engineers), str(size.weeks), str(solver["candidates"]),
+        str(size.engineers), str(size.weeks), str(len(runs)), str(solver["candidates"]),
         str(solver["variables"]), str(solver["constraints"]),
         f"{solver['variables'] / solver['candidates']:.2f}", f"{size.limit:g}",
         f"{median(r.summary['solver']['build_seconds'] for r in runs):.2f}",
@@ -216,8 +219,21 @@ def targets(sizes: list[Size]) -> str:
     return "\n".join(out) + "\n"
 
 
+def code_version() -> str:
+    """The git commit, and whether rota/ differs from it (plans import rota as it is now)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "rota"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" with rota/ modified" if dirty else ", rota/ unmodified")
+
+
 def machine() -> str:
-    """nproc, memory, CPU model, Python and OR-Tools versions, load average."""
+    """nproc, memory, CPU model, Python and OR-Tools versions, load average, rota's code."""
     import ortools  # only for its version; the plans run in subprocesses
 
     cpu = next((line.split(":", 1)[1].strip() for line in
@@ -228,7 +244,8 @@ def machine() -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (f"- nproc: {os.cpu_count()}; memory: {int(mem) / 1024**2:.1f} GiB; CPU: {cpu}\n"
             f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}\n"
-            f"- load average (1, 5, 15 min): {load}\n")
+            f"- load average (1, 5, 15 min): {load}\n"
+            f"- rota: commit {code_version()}\n")
 
 
 def main() -> None:
@@ -236,6 +253,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", help="e.g. 20x1,200x4 (default: 20,50,200,1000 x 1,4,13)")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs-large", type=int,
+                    help="runs for the 1,000-engineer sizes (default: --runs)")
     ap.add_argument("--time-limit", type=float,
                     help="seconds per plan (default: 60, or 180 for 1,000 engineers)")
     ap.add_argument("--out", type=Path, help="write the results here as markdown")
@@ -246,13 +265,22 @@ def main() -> None:
              for n, w in parse_sizes(args.sizes)]
     with tempfile.TemporaryDirectory(prefix="rota-bench-") as tmp:
         for i, size in enumerate(sizes):
-            bench_size(size, args.runs, Path(tmp))
+            large = size.engineers >= 1000 and args.runs_large is not None
+            bench_size(size, args.runs_large if large else args.runs, Path(tmp))
             if args.out:  # after every size, so that an interrupted matrix leaves its rows
-                write(args.out, sizes[:i + 1], args.runs, started, before)
+                write(args.out, sizes[:i + 1], started, before)
     print(table(sizes))
 
 
-def write(out: Path, sizes: list[Size], runs: int, started: datetime, before: str) -> None:
+def code_note(sizes: list[Size]) -> str:
+    """A warning listing rota's commit per size, if it changed while the matrix ran."""
+    if len({s.code for s in sizes}) <= 1:
+        return ""
+    per_size = "; ".join(f"{s.engineers}x{s.weeks}: {s.code}" for s in sizes)
+    return f"**rota changed while this ran**: {per_size}\n\n"
+
+
+def write(out: Path, sizes: list[Size], started: datetime, before: str) -> None:
     """The results file: machine, command, table, targets."""
     minutes = (datetime.now(UTC) - started).total_seconds() / 60
     out.write_text(
@@ -261,13 +289,14 @@ def write(out: Path, sizes: list[Size], runs: int, started: datetime, before: st
         f"## Machine\n\nAt the start:\n\n{before}\nAfter the last size:\n\n{machine()}\n"
         f"## Command\n\n```sh\n{shlex.join(['python', *sys.argv])}\n```\n\n"
         f"Each plan: `rota plan team.yaml -o DIR --quiet --time-limit T --seed 0`, "
-        f"then `rota check team.yaml DIR/schedule.csv`; {runs} run(s) per size. "
+        f"then `rota check team.yaml DIR/schedule.csv`, `runs` times per size. "
         "Times are medians of the runs, peak RSS the largest; build s is "
         "`solver.build_seconds` (the CP-SAT model), solve s `solver.solve_seconds`, "
         "plan wall s the whole `rota plan` process. Status, bound and uncovered are the "
         "uncovered stage's; uncovered is the referee's count. Fairness is the "
         "max_load_ratio stage's objective/bound (10000 x minutes / capacity).\n\n"
-        f"## Results\n\n{table(sizes)}\n## Targets (measured)\n\n{targets(sizes)}")
+        f"## Results\n\n{table(sizes)}\n{code_note(sizes)}"
+        f"## Targets (measured)\n\n{targets(sizes)}")
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
     except InputError as exc:
         _fail_input(exc)
     show = (not quiet and sys.stderr.isatty()) if progress is None else progress
-    reporter = _Progress(sys.stderr.isatty()) if show else None
+    reporter = _ProgressPrinter(sys.stderr.isatty()) if show else None
     result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
                        wall_limit=wall_limit,
                        log=reporter.line if reporter else None,
@@ -242,7 +242,7 @@ def generate(engineers: int, weeks: int, seed: int, understaffed: bool,
     sys.exit(EXIT_OK)
 
 
-class _Progress:
+class _ProgressPrinter:
     """Solver progress on stderr: a line per stage; in a terminal, a live status line."""
 
     def __init__(self, live: bool):

@@ -259,7 +259,7 @@ def _reproducible(params, budget: float, workers: int, seed: int) -> None:
     params.random_seed = seed
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Reports elapsed time, the objective found and the proven bound as the search goes."""
 
     def __init__(self, stage: str, report: Callable[[str], None]):
@@ -344,7 +344,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         if left is not None and left <= 0:
             status, seconds = NOT_RUN, 0.0
         else:
-            status = solver.solve(model, _Progress(name, progress) if progress else None)
+            status = solver.solve(model, _ProgressCallback(name, progress) if progress else None)
             seconds = solver.wall_time
         status_name = STATUS_NAMES.get(status, str(status))
         value = bound = -1
