@@ -93,3 +93,27 @@ def greedy_cover(team: Team, candidates: list[Candidate],
                     on_duty[j] += 1
                     j += 1
     return chosen
+
+
+def prune(candidates: list[Candidate], segments: list[DemandSegment],
+          chosen: list[int]) -> list[int]:
+    """Drop chosen candidates that no requirement needs, longest first.
+
+    Removing an assignment never breaks a hard rule (all are upper limits) and never makes
+    coverage, avoid/prefer cost, the largest load or the weekend peak worse; it makes sure
+    a stage cut short by the clock does not hand on duty that nobody asked for.
+    """
+    on_duty = [sum(chosen[i] for i in seg.covering) for seg in segments]
+    covers: dict[int, list[int]] = defaultdict(list)
+    for k, seg in enumerate(segments):
+        for i in seg.covering:
+            if chosen[i]:
+                covers[i].append(k)
+    kept = list(chosen)
+    for i in sorted((i for i, v in enumerate(chosen) if v),
+                    key=lambda i: (-candidates[i].minutes, i)):
+        if all(on_duty[k] > segments[k].need for k in covers[i]):
+            kept[i] = 0
+            for k in covers[i]:
+                on_duty[k] -= 1
+    return kept

@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from rota.candidates import Candidate, DemandSegment, demand_segments
-from rota.greedy import greedy_cover
+from rota.greedy import greedy_cover, prune
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.schedule import Assignment
 from rota.timeline import Span, overlap, public_holidays, soft_intervals
 
 RATIO_SCALE = 10_000  # load ratios in basis points
 BATCHES_PER_SECOND = 0.5  # interleaved search batches a second, measured on 2 cores
+# Stages whose objective no removal of an unneeded assignment can worsen (not load_deviation).
+PRUNABLE = ("uncovered_minutes", "soft_preferences", "max_load_ratio", "assigned_minutes")
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
 NOT_RUN = -1  # a stage the wall-clock deadline left out
 STATUS_NAMES = {NOT_RUN: "NOT_RUN", cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
@@ -352,6 +354,8 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
             values = [int(solver.boolean_value(v)) for v in rota.x]
+            if name in PRUNABLE:
+                values = prune(candidates, rota.segments, values)
             model.add(expr <= value)
             carried = budget / 2 if status == cp_model.OPTIMAL else 0.0
         elif not values:  # no schedule yet: keep the greedy one, and its coverage
