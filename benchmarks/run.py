@@ -173,6 +173,16 @@ def table(sizes: list[Size]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fairness_done(r: Run) -> float:
+    """Seconds into the plan when the fairness stage ended, at most: the plan's wall time
+    less the stages after max_load_ratio."""
+    names = [st["name"] for st in r.summary["solver"]["stages"]]
+    if "max_load_ratio" not in names:
+        return r.wall
+    later = r.summary["solver"]["stages"][names.index("max_load_ratio") + 1:]
+    return r.wall - sum(st["seconds"] for st in later)
+
+
 def targets(sizes: list[Size]) -> str:
     """Issue 4 part 3, judged on the worst run of each size; 'not measured' if absent."""
     by = {(s.engineers, s.weeks): s for s in sizes}
@@ -185,10 +195,11 @@ def targets(sizes: list[Size]) -> str:
             gap_ok = cov["status"] == "OPTIMAL"
             fair_ok = fair is not None and fair["objective"] >= 0 and (
                 fair["status"] == "OPTIMAL" or fairness_gap(fair) <= 0.01)
-            in_time = r.wall <= 60
-            ok &= gap_ok and fair_ok and in_time
+            done = fairness_done(r)
+            ok &= gap_ok and fair_ok and done <= 60
             notes.append(f"uncovered {cov['status']} {cov['objective']}/{cov['bound']}, "
-                         f"fairness {fairness(r.summary)}, plan {r.wall:.1f} s wall")
+                         f"fairness {fairness(r.summary)} by {done:.0f} s, "
+                         f"plan {r.wall:.0f} s wall")
         out.append(f"- 200x4, minimal gap proven and fairness within 1% in 60 s: "
                    f"{'MET' if ok else 'NOT MET'} ({'; '.join(dict.fromkeys(notes))})")
     else:
@@ -212,6 +223,12 @@ def targets(sizes: list[Size]) -> str:
         ]
     else:
         out.append("- 1000x13: not measured")
+    runs = [r for s in sizes for r in s.runs]
+    unproven = [r for r in runs if any(st["status"] != "OPTIMAL"
+                                       for st in r.summary["solver"]["stages"])]
+    out.append(f"- time limit reached: {len(unproven)} of {len(runs)} plans left a stage "
+               "unproven; each wrote summary.json (every stage's status, objective and "
+               "bound) and a schedule.csv, judged by rota check (check s column)")
     ratios = [s.runs[0].summary["solver"]["variables"] / s.runs[0].summary["solver"]["candidates"]
               for s in sizes]
     out.append(f"- growth, variables per candidate: {min(ratios):.2f} to {max(ratios):.2f} "
