@@ -341,11 +341,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         solver = cp_model.CpSolver()
         _reproducible(solver.parameters, budget, workers, seed)
         left = None if deadline is None else deadline - time.perf_counter()
-        if left is not None:
-            solver.parameters.max_time_in_seconds = max(0.0, left)
         if left is not None and left <= 0:
             status, seconds = NOT_RUN, 0.0
         else:
+            if left is not None:
+                solver.parameters.max_time_in_seconds = left
             status = solver.solve(model, _ProgressCallback(name, progress) if progress else None)
             seconds = solver.wall_time
         status_name = STATUS_NAMES.get(status, str(status))
