@@ -21,7 +21,9 @@ from rota.timeline import (
     free_time,
     local_date,
     localize,
+    overlap,
     public_holidays,
+    soft_intervals,
 )
 
 FLEXIBLE = "flexible"
@@ -157,3 +159,21 @@ def demand_segments(team: Team, span: Span, candidates: list[Candidate]) -> list
             if piece < len(pieces) and pieces[piece][0] <= start:
                 out.append(DemandSegment(tier, start, end, pieces[piece][2], covering[k]))
     return out
+
+
+def soft_costs(team: Team, span: Span, candidates: list[Candidate]) -> list[int]:
+    """Per candidate: its minutes inside `avoid`, plus its minutes outside `prefer` for
+    those who gave one (the soft-preference objective)."""
+    costs = []
+    windows: dict[int, tuple] = {}
+    for c in candidates:
+        if c.engineer not in windows:
+            eng = team.engineers[c.engineer]
+            windows[c.engineer] = (soft_intervals(eng, span, "avoid"),
+                                   soft_intervals(eng, span, "prefer"))
+        avoid, prefer = windows[c.engineer]
+        cost = overlap(avoid, c.start, c.end) if avoid else 0
+        if prefer is not None:
+            cost += c.minutes - overlap(prefer, c.start, c.end)
+        costs.append(cost)
+    return costs

@@ -1,7 +1,7 @@
 """A quick greedy schedule: the solver's starting point (a hint), never its answer.
 
-Walks each tier's demand in time order; wherever it is short, it adds the legal candidate
-that covers the most short minutes from there on, preferring the less loaded engineer.
+Serves the scarcest demand first; wherever it is short, it adds the legal candidate that
+covers the most short minutes, preferring whoever ends up least loaded for their capacity.
 """
 
 from __future__ import annotations
@@ -52,47 +52,117 @@ def _fits(team: Team, c: Candidate, ledger: _Ledger) -> bool:
     return True
 
 
-def greedy_cover(team: Team, candidates: list[Candidate],
-                 segments: list[DemandSegment]) -> list[int]:
-    """0/1 per candidate: a legal schedule that covers what a greedy pass can."""
+RATIO_SCALE = 10_000  # load ratios in basis points
+
+
+def uncovered_minutes(segments: list[DemandSegment], chosen: list[int]) -> int:
+    """Person-minutes of demand that a 0/1 choice of candidates leaves uncovered."""
+    return sum(seg.minutes * max(0, seg.need - sum(chosen[i] for i in seg.covering))
+               for seg in segments)
+
+
+def load_ratio(team: Team, candidates: list[Candidate], chosen: list[int]) -> int:
+    """The largest hours/capacity ratio of a 0/1 choice, in basis points rounded up."""
+    loads: dict[int, int] = defaultdict(int)
+    for c, v in zip(candidates, chosen):
+        if v:
+            loads[c.engineer] += c.minutes
+    return max((-(-RATIO_SCALE * minutes // team.capacity_minutes(team.engineers[e]))
+                for e, minutes in loads.items()), default=0)
+
+
+def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
+               costs: list[int] | None = None) -> list[int]:
+    """The greedy cover under the lowest cap on load ratios that covers no less.
+
+    Candidates with a soft cost are left out if that covers no less. Then a binary search
+    over the cap (in basis points): a good first hint for the fairness stage, which
+    CP-SAT alone improves slowly on large teams.
+    """
+    best = greedy_cover(team, candidates, segments, costs)
+    short = uncovered_minutes(segments, best)
+    free_only = False
+    if costs and any(costs):
+        free = greedy_cover(team, candidates, segments, costs, free_only=True)
+        if uncovered_minutes(segments, free) <= short:
+            best, free_only = free, True
+    low, high = 0, load_ratio(team, candidates, best)
+    while low < high:
+        cap = (low + high) // 2
+        trial = greedy_cover(team, candidates, segments, costs, max_ratio=cap,
+                             free_only=free_only)
+        if uncovered_minutes(segments, trial) <= short:
+            best, high = trial, load_ratio(team, candidates, trial)
+        else:
+            low = cap + 1
+    return best
+
+
+def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
+                 costs: list[int] | None = None, max_ratio: int | None = None,
+                 free_only: bool = False) -> list[int]:
+    """0/1 per candidate: a legal schedule that covers what a greedy pass can.
+
+    Segments are served scarcest first (fewest candidates covering them), so that a
+    holiday hour only one volunteer can staff is not lost to a busier hour that had
+    other choices; each gets the legal candidate covering the most short minutes, then
+    the one of least soft cost (`costs`, per candidate). With `max_ratio` (basis
+    points), nobody gets more than that share of their capacity; with `free_only`, no
+    candidate with a soft cost is used.
+    """
     chosen = [0] * len(candidates)
+    on_duty = [0] * len(segments)
     ledgers: dict[int, _Ledger] = defaultdict(_Ledger)
-    by_tier: dict[str, list[DemandSegment]] = defaultdict(list)
-    for seg in segments:
-        by_tier[seg.tier].append(seg)
-    for segs in by_tier.values():
-        on_duty = [0] * len(segs)
-        for k, seg in enumerate(segs):
-            while on_duty[k] < seg.need:
-                best, best_key = None, None
-                for i in seg.covering:
-                    c = candidates[i]
-                    if chosen[i] or not _fits(team, c, ledgers[c.engineer]):
-                        continue
-                    gain, j = 0, k
-                    while j < len(segs) and segs[j].end <= c.end:
-                        if on_duty[j] < segs[j].need:
-                            gain += segs[j].minutes
-                        j += 1
-                    key = (-gain, ledgers[c.engineer].minutes, c.minutes, i)
-                    if best_key is None or key < best_key:
-                        best, best_key = i, key
-                if best is None:
-                    break  # nobody can cover this: a gap
-                c = candidates[best]
-                chosen[best] = 1
-                ledger = ledgers[c.engineer]
-                ledger.chosen.append(c)
-                ledger.block_minutes[c.block] += c.minutes
-                ledger.block_shifts[c.block] += 1
-                ledger.minutes += c.minutes
-                if c.day.weekday() in team.engineers[c.engineer].weekend:
-                    ledger.weekend_days[c.block].add(c.day)
-                j = k
-                while j < len(segs) and segs[j].end <= c.end:
-                    on_duty[j] += 1
-                    j += 1
+    spans = _segment_spans(candidates, segments)
+    capacity = [team.capacity_minutes(eng) for eng in team.engineers]
+
+    def gain(i: int) -> int:
+        return sum(segments[k].minutes for k in spans[i] if on_duty[k] < segments[k].need)
+
+    for k in sorted(range(len(segments)), key=lambda k: (len(segments[k].covering), k)):
+        seg = segments[k]
+        while on_duty[k] < seg.need:
+            best, best_key = None, None
+            for i in seg.covering:
+                c = candidates[i]
+                if (chosen[i] or (free_only and costs and costs[i])
+                        or not _fits(team, c, ledgers[c.engineer])):
+                    continue
+                minutes = ledgers[c.engineer].minutes + c.minutes
+                if (max_ratio is not None
+                        and RATIO_SCALE * minutes > max_ratio * capacity[c.engineer]):
+                    continue
+                # Ties go to whoever would end up least loaded against capacity.
+                load = minutes / capacity[c.engineer]
+                key = (-gain(i), costs[i] if costs else 0, load, c.minutes, i)
+                if best_key is None or key < best_key:
+                    best, best_key = i, key
+            if best is None:
+                break  # nobody can cover this: a gap
+            chosen[best] = 1
+            _record(team, candidates[best], ledgers[candidates[best].engineer])
+            for j in spans[best]:
+                on_duty[j] += 1
     return chosen
+
+
+def _segment_spans(candidates: list[Candidate],
+                   segments: list[DemandSegment]) -> dict[int, list[int]]:
+    """For each candidate that covers demand, the segments it covers."""
+    spans: dict[int, list[int]] = defaultdict(list)
+    for k, seg in enumerate(segments):
+        for i in seg.covering:
+            spans[i].append(k)
+    return spans
+
+
+def _record(team: Team, c: Candidate, ledger: _Ledger) -> None:
+    ledger.chosen.append(c)
+    ledger.block_minutes[c.block] += c.minutes
+    ledger.block_shifts[c.block] += 1
+    ledger.minutes += c.minutes
+    if c.day.weekday() in team.engineers[c.engineer].weekend:
+        ledger.weekend_days[c.block].add(c.day)
 
 
 def prune(candidates: list[Candidate], segments: list[DemandSegment],
@@ -104,11 +174,7 @@ def prune(candidates: list[Candidate], segments: list[DemandSegment],
     a stage cut short by the clock does not hand on duty that nobody asked for.
     """
     on_duty = [sum(chosen[i] for i in seg.covering) for seg in segments]
-    covers: dict[int, list[int]] = defaultdict(list)
-    for k, seg in enumerate(segments):
-        for i in seg.covering:
-            if chosen[i]:
-                covers[i].append(k)
+    covers = _segment_spans(candidates, segments)
     kept = list(chosen)
     for i in sorted((i for i, v in enumerate(chosen) if v),
                     key=lambda i: (-candidates[i].minutes, i)):

@@ -137,6 +137,15 @@ class Team:
         """Tiers with demand, in the order the coverage rules first name them."""
         return tuple(dict.fromkeys(rule.tier for rule in self.coverage))
 
+    def capacity(self, eng: Engineer) -> float:
+        """Minutes the engineer may work over the horizon: weekly limit × weeks."""
+        weekly = eng.rules.max_minutes_per_week or 7 * MINUTES_PER_DAY
+        return weekly * self.horizon.days / 7
+
+    def capacity_minutes(self, eng: Engineer) -> int:
+        """The capacity in whole minutes, at least 1: what load ratios are measured by."""
+        return max(1, round(self.capacity(eng)))
+
     def engineer(self, key: str) -> Engineer | None:
         """Look an engineer up by name or id."""
         for eng in self.engineers:

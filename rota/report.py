@@ -68,8 +68,7 @@ def engineer_loads(team: Team, assignments: list[Assignment], span) -> list[dict
         holidays = public_holidays(eng, span)
         days = [local_date(a.start, eng.timezone) for a in items]
         minutes = sum(a.minutes for a in items)
-        weekly = eng.rules.max_minutes_per_week or 7 * 1440
-        capacity = weekly * team.horizon.days / 7
+        capacity = team.capacity(eng)
         rows.append({
             "name": eng.name, "id": eng.id, "site": eng.site, "timezone": eng.timezone,
             "hours": minutes / 60, "shifts": len(items),

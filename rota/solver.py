@@ -9,7 +9,6 @@ lexicographic and solved in stages, each stage fixing the optimum of the one bef
 from __future__ import annotations
 
 import heapq
-import math
 import os
 import time
 from collections import defaultdict
@@ -18,15 +17,23 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from rota.candidates import Candidate, DemandSegment, demand_segments
-from rota.greedy import greedy_cover, prune
+from rota.candidates import Candidate, demand_segments, soft_costs
+from rota.greedy import RATIO_SCALE, fair_cover, load_ratio, prune, uncovered_minutes
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.schedule import Assignment
-from rota.timeline import Span, overlap, public_holidays, soft_intervals
+from rota.timeline import Span, public_holidays
 
-RATIO_SCALE = 10_000  # load ratios in basis points
-BATCHES_PER_SECOND = 0.5  # interleaved search batches a second, measured on 2 cores
+DTIME_PER_SECOND = 1.0  # CP-SAT deterministic time per wall second, measured on 2 cores
+# Past this many candidates CP-SAT's deterministic clock runs slow against the wall clock
+# (measured: 1 s of it takes about 1 s at 16,000 candidates, 2-12 s at 500,000), so the
+# budget shrinks with the size to the power 0.75; and the LP-based full-problem workers,
+# which take minutes a task and a copy of the model each, are left out, and so are the
+# stages after fairness.
+DTIME_REFERENCE_CANDIDATES = 20_000
+LARGE_MODEL_CANDIDATES = 100_000
+LP_SUBSOLVERS = ("default_lp", "max_lp", "quick_restart")
 # Stages whose objective no removal of an unneeded assignment can worsen (not load_deviation).
+ZERO_BOUNDED = ("uncovered_minutes", "soft_preferences")  # objectives that are never < 0
 PRUNABLE = ("uncovered_minutes", "soft_preferences", "max_load_ratio", "assigned_minutes")
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
 NOT_RUN = -1  # a stage the wall-clock deadline left out
@@ -69,6 +76,10 @@ class RotaModel:
         self.team, self.span, self.cands = team, span, candidates
         self.model = cp_model.CpModel()
         self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(candidates))]
+        # Auxiliary variables and how to compute each from a 0/1 choice of candidates,
+        # so that a hint is complete and the solver starts from a feasible solution.
+        self.derived: list[tuple[cp_model.IntVar, Callable[[list[int]], int]]] = []
+        self._soft_costs: list[int] | None = None
         self.by_engineer: dict[int, list[int]] = defaultdict(list)
         for i, c in enumerate(candidates):
             self.by_engineer[c.engineer].append(i)
@@ -86,6 +97,8 @@ class RotaModel:
         for seg in self.segments:
             missing = self.model.new_int_var(0, seg.need, f"missing_{seg.tier}_{seg.start}")
             self.model.add(sum(self.x[i] for i in seg.covering) + missing >= seg.need)
+            self.derived.append((missing, lambda v, s=seg: max(
+                0, s.need - sum(v[i] for i in s.covering))))
             terms.append(seg.minutes * missing)
         return sum(terms)
 
@@ -138,6 +151,7 @@ class RotaModel:
             flag = self.model.new_bool_var(f"day_{value}")
             for i in members:
                 self.model.add_implication(self.x[i], flag)
+            self.derived.append((flag, lambda v, m=members: int(any(v[i] for i in m))))
             flags[value] = flag
         return flags
 
@@ -174,35 +188,37 @@ class RotaModel:
     # ----- objectives --------------------------------------------------------------------
     def soft_cost(self) -> cp_model.LinearExprT:
         """Minutes inside `avoid`, plus minutes outside `prefer` for those who gave it."""
-        terms = []
-        cache: dict[int, tuple] = {}
-        for i, c in enumerate(self.cands):
-            if c.engineer not in cache:
-                eng = self.team.engineers[c.engineer]
-                cache[c.engineer] = (soft_intervals(eng, self.span, "avoid"),
-                                     soft_intervals(eng, self.span, "prefer"))
-            avoid, prefer = cache[c.engineer]
-            cost = overlap(avoid, c.start, c.end) if avoid else 0
-            if prefer is not None:
-                cost += c.minutes - overlap(prefer, c.start, c.end)
-            if cost:
-                terms.append(cost * self.x[i])
-        return sum(terms)
+        return sum(cost * self.x[i] for i, cost in enumerate(self.soft_costs()) if cost)
+
+    def soft_costs(self) -> list[int]:
+        if self._soft_costs is None:
+            self._soft_costs = soft_costs(self.team, self.span, self.cands)
+        return self._soft_costs
 
     def load(self, eng_index: int) -> cp_model.LinearExprT:
         return sum(self.cands[i].minutes * self.x[i] for i in self.by_engineer[eng_index])
 
     def capacity(self, eng_index: int) -> int:
-        """Minutes the engineer may work over the horizon: weekly limit × weeks."""
-        weekly = self.team.engineers[eng_index].rules.max_minutes_per_week or 7 * MINUTES_PER_DAY
-        return max(1, round(weekly * self.team.horizon.days / 7))
+        return self.team.capacity_minutes(self.team.engineers[eng_index])
 
     def max_load_ratio(self) -> cp_model.LinearExprT:
         """The largest hours/capacity ratio, in basis points."""
         top = self.model.new_int_var(0, 100 * RATIO_SCALE, "max_load_ratio")
         for e in self.by_engineer:
             self.model.add(RATIO_SCALE * self.load(e) <= top * self.capacity(e))
+        self.derived.append((top, lambda v: load_ratio(self.team, self.cands, v)))
         return top
+
+    def load_minutes(self, eng_index: int, values: list[int]) -> int:
+        return sum(self.cands[i].minutes for i in self.by_engineer[eng_index] if values[i])
+
+    def hint(self, values: list[int]) -> None:
+        """Hint a 0/1 choice of candidates and every auxiliary variable it determines."""
+        self.model.clear_hints()
+        for var, value in zip(self.x, values):
+            self.model.add_hint(var, value)
+        for var, compute in self.derived:
+            self.model.add_hint(var, compute(values))
 
     def total_minutes(self) -> cp_model.LinearExprT:
         return sum(c.minutes * self.x[i] for i, c in enumerate(self.cands))
@@ -216,6 +232,7 @@ class RotaModel:
             target = round(total * cap / whole)
             dev = self.model.new_int_var(0, max(total, target), f"dev_{e}")
             self.model.add_abs_equality(dev, self.load(e) - target)
+            self.derived.append((dev, lambda v, e=e, t=target: abs(self.load_minutes(e, v) - t)))
             terms.append(dev)
         return sum(terms)
 
@@ -238,25 +255,33 @@ class RotaModel:
             peak = self.model.new_int_var(0, 366 * MINUTES_PER_DAY, f"max_{name}_minutes")
             for ids in groups.values():
                 self.model.add(sum(self.cands[i].minutes * self.x[i] for i in ids) <= peak)
+            self.derived.append((peak, lambda v, g=groups: max(
+                sum(self.cands[i].minutes for i in ids if v[i]) for ids in g.values())))
             parts.append(peak)
         return sum(parts) if parts else None
 
 
-def _reproducible(params, budget: float, workers: int, seed: int) -> None:
+def _reproducible(params, budget: float, workers: int, seed: int, candidates: int = 0) -> None:
     """Search parameters that give the same answer for the same model, seed and workers.
 
     Interleaved search runs its subsolvers in deterministic batches; a budget counted in
-    batches (not seconds) and no clause sharing between workers keep it reproducible.
+    CP-SAT's deterministic time (work done, not seconds) and no clause sharing between
+    workers keep it reproducible.
     There is deliberately no wall-clock limit: measured, even one that never struck made
     two runs of the real-team week differ.
     """
     params.interleave_search = True
-    params.max_num_deterministic_batches = max(1, math.ceil(budget * BATCHES_PER_SECOND))
+    rate = DTIME_PER_SECOND * min(1.0, DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75
+    params.max_deterministic_time = max(0.1, budget * rate)
     params.share_glue_clauses = False
     params.share_binary_clauses = False
     # The slowest full-problem workers make every batch wait for them; without these three
     # a batch of the real-team week takes a third less time for as good a schedule.
     params.ignore_subsolvers.extend(SLOW_SUBSOLVERS)
+    if candidates > LARGE_MODEL_CANDIDATES:
+        params.ignore_subsolvers.extend(LP_SUBSOLVERS)
+        params.symmetry_level = 0
+        params.cp_model_probing_level = 0
     params.num_workers = workers or os.cpu_count() or 1
     params.random_seed = seed
 
@@ -273,11 +298,6 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         gap = f"{(value - bound) / value:.1%}" if value else "0%"
         self.report(f"{self.stage}: {self.wall_time:5.1f}s  found {value:.0f}  "
                     f"bound {bound:.0f}  gap {gap}")
-
-
-def _uncovered(segments: list[DemandSegment], chosen: list[int]) -> int:
-    return sum(seg.minutes * max(0, seg.need - sum(chosen[i] for i in seg.covering))
-               for seg in segments)
 
 
 def solve(team: Team, span: Span, candidates: list[Candidate], *,
@@ -302,44 +322,70 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     def deviation(values: list[int]) -> cp_model.LinearExprT:
         return rota.load_deviation(sum(c.minutes for c, v in zip(candidates, values) if v))
 
+    def soft_value(values: list[int]) -> int:
+        return sum(cost for cost, v in zip(rota.soft_costs(), values) if v)
+
+    # Stage objectives computed in Python, to judge a schedule before any search.
+    evaluate = {"uncovered_minutes": lambda v: uncovered_minutes(rota.segments, v),
+                "soft_preferences": soft_value,
+                "max_load_ratio": lambda v: load_ratio(team, candidates, v)}
+    achieved: dict[str, int] = {}
+
+    def starting_point(name: str) -> list[int]:
+        """The previous stage's schedule, or the greedy one if it is as good on every
+        stage so far and better on this one."""
+        if not values:
+            return hint
+        if name in evaluate and evaluate[name](hint) < evaluate[name](values) and all(
+                evaluate[n](hint) <= v for n, v in achieved.items() if n in evaluate):
+            return hint
+        return values
+
     # (name, objective builder given the previous solution, share of the time limit)
     stages: list[tuple[str, Callable[[list[int]], cp_model.LinearExprT | None], float]] = [
         ("uncovered_minutes", lambda _: rota.uncovered, 2.0),
         ("soft_preferences", lambda _: rota.soft_cost(), 1.0),
-        ("max_load_ratio", lambda _: rota.max_load_ratio(), 2.0),
-        ("assigned_minutes", lambda _: rota.total_minutes(), 1.0),
+        ("max_load_ratio", lambda _: rota.max_load_ratio(), 1.5),
+        ("assigned_minutes", lambda _: rota.total_minutes(), 1.5),
         ("load_deviation", deviation, 1.0),
         ("weekend_holiday_peak", lambda _: rota.weekend_holiday_peak(), 1.0),
     ]
+    skipped: list[str] = []
+    if len(candidates) > LARGE_MODEL_CANDIDATES:
+        # Each stage costs a load and presolve of the whole model; on a model this large
+        # the time goes to coverage and the largest load, and the later stages are left out.
+        skipped = [name for name, _, _ in stages[3:]]
+        stages = stages[:3]
     results: list[StageResult] = []
     values: list[int] = []
-    hint = greedy_cover(team, candidates, rota.segments)
+    hint = fair_cover(team, candidates, rota.segments, rota.soft_costs())
     deadline = None if wall_limit is None else started + wall_limit
     # A stage's budget is fixed in advance, so that the batches it gets, and so the answer,
     # do not depend on the machine's speed. Skipped stages pass their budget on, and a
     # stage proven optimal passes on half of it (a deterministic guess at what it left).
     carried = 0.0
     for name, build, share in stages:
-        expr = build(values or hint)
+        start = starting_point(name)
+        expr = build(start)
         budget = limit * share / sum(s for _, _, s in stages) + carried
         if expr is None or isinstance(expr, int):  # nothing to optimise here
             results.append(StageResult(name, "OPTIMAL", expr or 0, expr or 0, 0.0))
             carried = budget
             continue
-        if name == "uncovered_minutes" and _uncovered(rota.segments, hint) == 0:
-            # The greedy schedule covers everything: 0 is optimal, no search needed.
-            values = hint
+        if name in ZERO_BOUNDED and evaluate[name](start) == 0:
+            values = start
             model.add(expr <= 0)
+            achieved[name] = 0
             results.append(StageResult(name, "OPTIMAL", 0, 0, 0.0))
+            if log:
+                log(f"{name}: OPTIMAL objective=0 bound=0 (the greedy schedule, no search)")
             carried = budget
             continue
         carried = 0.0
         model.minimize(expr)
-        model.clear_hints()
-        for var, value in zip(rota.x, values or hint):
-            model.add_hint(var, value)
+        rota.hint(start)
         solver = cp_model.CpSolver()
-        _reproducible(solver.parameters, budget, workers, seed)
+        _reproducible(solver.parameters, budget, workers, seed, len(candidates))
         left = None if deadline is None else deadline - time.perf_counter()
         if left is not None and left <= 0:
             status, seconds = NOT_RUN, 0.0
@@ -357,15 +403,19 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             if name in PRUNABLE:
                 values = prune(candidates, rota.segments, values)
             model.add(expr <= value)
+            achieved[name] = value
             carried = budget / 2 if status == cp_model.OPTIMAL else 0.0
-        elif not values:  # no schedule yet: keep the greedy one, and its coverage
-            values = hint
-            value = _uncovered(rota.segments, hint)
-            model.add(expr <= value)
+        else:  # no better schedule found: keep the starting point and its value here
+            values = start
+            if name in evaluate:
+                value = evaluate[name](start)
+                model.add(expr <= value)
+                achieved[name] = value
         results.append(StageResult(name, status_name, value, bound, round(seconds, 3)))
         if log:
             log(f"{name}: {status_name} objective={value} bound={bound} ({seconds:.1f}s)")
 
+    results += [StageResult(name, "NOT_RUN", -1, -1, 0.0) for name in skipped]
     chosen = [c for c, v in zip(candidates, values or hint) if v]
     assignments = [Assignment(team.engineers[c.engineer].name, c.tier, c.start, c.end, c.shift)
                    for c in chosen]
