@@ -72,25 +72,28 @@ def load_ratio(team: Team, candidates: list[Candidate], chosen: list[int]) -> in
 
 
 def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
-               costs: list[int] | None = None) -> list[int]:
+               costs: list[int] | None = None,
+               allowed: list[bool] | None = None) -> list[int]:
     """The greedy cover under the lowest cap on load ratios that covers no less.
 
-    Candidates with a soft cost are left out if that covers no less. Then a binary search
-    over the cap (in basis points): a good first hint for the fairness stage, which
-    CP-SAT alone improves slowly on large teams.
+    Only `allowed` candidates (default: all) are used, and of those the ones with a soft
+    cost are left out too if that covers no less. Then a binary search over the cap (in
+    basis points): a good first hint for the fairness stage, which CP-SAT alone improves
+    slowly on large teams.
     """
-    best = greedy_cover(team, candidates, segments, costs)
+    allowed = allowed or [True] * len(candidates)
+    best = greedy_cover(team, candidates, segments, costs, allowed=allowed)
     short = uncovered_minutes(segments, best)
-    free_only = False
     if costs and any(costs):
-        free = greedy_cover(team, candidates, segments, costs, free_only=True)
+        free_only = [a and not cost for a, cost in zip(allowed, costs)]
+        free = greedy_cover(team, candidates, segments, costs, allowed=free_only)
         if uncovered_minutes(segments, free) <= short:
-            best, free_only = free, True
+            best, allowed = free, free_only
     low, high = 0, load_ratio(team, candidates, best)
     while low < high:
         cap = (low + high) // 2
         trial = greedy_cover(team, candidates, segments, costs, max_ratio=cap,
-                             free_only=free_only)
+                             allowed=allowed)
         if uncovered_minutes(segments, trial) <= short:
             best, high = trial, load_ratio(team, candidates, trial)
         else:
@@ -100,15 +103,15 @@ def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSeg
 
 def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
                  costs: list[int] | None = None, max_ratio: int | None = None,
-                 free_only: bool = False) -> list[int]:
+                 allowed: list[bool] | None = None) -> list[int]:
     """0/1 per candidate: a legal schedule that covers what a greedy pass can.
 
     Segments are served scarcest first (fewest candidates covering them), so that a
     holiday hour only one volunteer can staff is not lost to a busier hour that had
     other choices; each gets the legal candidate covering the most short minutes, then
     the one of least soft cost (`costs`, per candidate). With `max_ratio` (basis
-    points), nobody gets more than that share of their capacity; with `free_only`, no
-    candidate with a soft cost is used.
+    points), nobody gets more than that share of their capacity; with `allowed`, only
+    the candidates marked True are used.
     """
     chosen = [0] * len(candidates)
     on_duty = [0] * len(segments)
@@ -125,7 +128,7 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
             best, best_key = None, None
             for i in seg.covering:
                 c = candidates[i]
-                if (chosen[i] or (free_only and costs and costs[i])
+                if (chosen[i] or (allowed and not allowed[i])
                         or not _fits(team, c, ledgers[c.engineer])):
                     continue
                 minutes = ledgers[c.engineer].minutes + c.minutes

@@ -332,13 +332,25 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     achieved: dict[str, int] = {}
 
     def starting_point(name: str) -> list[int]:
-        """The previous stage's schedule, or the greedy one if it is as good on every
-        stage so far and better on this one."""
+        """The previous stage's schedule, or a greedy one if it is as good on every stage
+        so far and better on this one: the first hint or, for fairness, the fair greedy
+        cover that uses no soft-cost candidate the previous schedule does not use."""
         if not values:
             return hint
-        if name in evaluate and evaluate[name](hint) < evaluate[name](values) and all(
-                evaluate[n](hint) <= v for n, v in achieved.items() if n in evaluate):
+
+        def better(other: list[int], than: list[int]) -> bool:
+            return evaluate[name](other) < evaluate[name](than) and all(
+                evaluate[n](other) <= v for n, v in achieved.items() if n in evaluate)
+
+        if name not in evaluate:
+            return values
+        if better(hint, values):
             return hint
+        if name == "max_load_ratio" and values is not hint and any(rota.soft_costs()):
+            allowed = [not cost or v for cost, v in zip(rota.soft_costs(), values)]
+            repaired = fair_cover(team, candidates, rota.segments, rota.soft_costs(), allowed)
+            if better(repaired, values):
+                return repaired
         return values
 
     # (name, objective builder given the previous solution, share of the time limit)

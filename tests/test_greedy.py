@@ -82,3 +82,12 @@ def test_greedy_schedules_break_no_rule():
                     for c, v in zip(cands, values) if v]
             verdict = check(team, rows)
             assert verdict.violations == [] and verdict.gaps == []
+
+
+def test_the_fair_cover_uses_only_allowed_candidates():
+    team, span, cands, segments = _setup(ONE_LONG_DAY)
+    allowed = [team.engineers[c.engineer].name != "Di" for c in cands]
+    fair = fair_cover(team, cands, segments, soft_costs(team, span, cands), allowed)
+    chosen = _chosen(team, cands, fair)
+    assert [name for name, *_ in chosen] == ["Cy", "Ed"]
+    assert uncovered_minutes(segments, fair) == 0 and load_ratio(team, cands, fair) == 10_496

@@ -296,3 +296,38 @@ def test_a_wall_clock_deadline_on_an_understaffed_team_reports_unproven_gaps(tmp
     first = summary["solver"]["stages"][0]
     assert (first["status"], first["bound"]) == ("NOT_RUN", -1)
     assert first["objective"] == sum(summary["gap_minutes"].values()) >= 2160
+
+
+def test_a_large_model_runs_only_coverage_soft_and_fairness(tmp_path, monkeypatch):
+    """Past LARGE_MODEL_CANDIDATES the polishing stages are left out, and say so."""
+    from rota import solver
+
+    monkeypatch.setattr(solver, "LARGE_MODEL_CANDIDATES", 10)
+    code, summary = plan_and_check(EXAMPLES / "follow-the-sun.yaml", tmp_path,
+                                   "--time-limit", "5")
+    assert code == 0
+    stages = [(s["name"], s["status"]) for s in summary["solver"]["stages"]]
+    assert [name for name, _ in stages] == [
+        "uncovered_minutes", "soft_preferences", "max_load_ratio", "assigned_minutes",
+        "load_deviation", "weekend_holiday_peak"]
+    assert stages[0] == ("uncovered_minutes", "OPTIMAL")
+    assert stages[2][1] in ("OPTIMAL", "FEASIBLE")
+    assert [status for _, status in stages[3:]] == ["NOT_RUN"] * 3
+
+
+def test_search_parameters_scale_with_the_model():
+    """The time limit becomes deterministic time, less of it a second on large models,
+    which also leave out the LP workers."""
+    from ortools.sat.python import cp_model
+
+    from rota import solver
+
+    small = cp_model.CpSolver().parameters
+    solver._reproducible(small, 60, 2, 0, candidates=16_000)
+    assert small.max_deterministic_time == 60
+    assert small.interleave_search and not small.share_glue_clauses
+    assert "max_lp" not in small.ignore_subsolvers
+    large = cp_model.CpSolver().parameters
+    solver._reproducible(large, 60, 2, 0, candidates=500_000)
+    assert large.max_deterministic_time == pytest.approx(60 * (20_000 / 500_000) ** 0.75)
+    assert {"default_lp", "max_lp", "quick_restart"} <= set(large.ignore_subsolvers)
