@@ -24,7 +24,7 @@ test: $(STAMP)  ## the whole test suite
 lint: $(STAMP)
 	$(BIN)/ruff check rota tests benchmarks
 
-bench: $(STAMP)  ## the benchmark matrix of issue 4 into benchmarks/RESULTS.md (about an hour)
+bench: $(STAMP)  ## the benchmark matrix of issue 4 into benchmarks/RESULTS.md (about 75 minutes)
 	$(BIN)/python benchmarks/run.py --out benchmarks/RESULTS.md
 
 clean:
