@@ -60,6 +60,7 @@ class Size:
     limit: float
     runs: list[Run] = field(default_factory=list)
     code: str = ""  # rota's commit when the size started
+    validate_exit: int = -1  # `rota validate --strict` on the generated team: 0 = no gap
 
 
 def default_limit(engineers: int) -> float:
@@ -93,6 +94,7 @@ def bench_size(size: Size, runs: int, workdir: Path) -> None:
     size.code = code_version()
     team = workdir / f"team-{size.engineers}x{size.weeks}.yaml"
     team.write_text(generate_team(size.engineers, size.weeks, seed=1))
+    size.validate_exit, _, _ = run_child([str(ROTA), "validate", str(team), "--strict"])
     for i in range(runs):
         out = workdir / f"out-{size.engineers}x{size.weeks}-{i}"
         code, wall, rss = run_child([str(ROTA), "plan", str(team), "-o", str(out), "--quiet",
@@ -140,7 +142,7 @@ def uncovered(summary: dict) -> int:
 
 COLUMNS = ("engineers", "weeks", "runs", "candidates", "variables", "constraints", "vars/cand",
            "limit s", "build s", "solve s", "plan wall s", "peak RSS MB", "status",
-           "uncovered min", "bound", "fairness (max_load_ratio)", "check s")
+           "uncovered min", "bound", "fairness (max_load_ratio)", "check s", "validate")
 
 
 def row(size: Size) -> list[str]:
@@ -163,6 +165,7 @@ def row(size: Size) -> list[str]:
         distinct([r.summary["solver"]["bound"] for r in runs]),
         distinct([fairness(r.summary) for r in runs]),
         check_s,
+        "PASS" if size.validate_exit == 0 else f"exit {size.validate_exit}",
     ]
 
 
@@ -305,6 +308,7 @@ def write(out: Path, sizes: list[Size], started: datetime, before: str) -> None:
         f"Run {started:%Y-%m-%d %H:%M} UTC, {minutes:.0f} minutes in all.\n\n"
         f"## Machine\n\nAt the start:\n\n{before}\nAfter the last size:\n\n{machine()}\n"
         f"## Command\n\n```sh\n{shlex.join(['python', *sys.argv])}\n```\n\n"
+        "Before the plans, `rota validate team.yaml --strict` (exit 0: no structural gap). "
         f"Each plan: `rota plan team.yaml -o DIR --quiet --time-limit T --seed 0`, "
         f"then `rota check team.yaml DIR/schedule.csv`, `runs` times per size. "
         "Times are medians of the runs, peak RSS the largest; build s is "
