@@ -372,7 +372,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     values: list[int] = []
     hint = fair_cover(team, candidates, rota.segments, rota.soft_costs())
     deadline = None if wall_limit is None else started + wall_limit
-    # A stage's budget is fixed in advance, so that the batches it gets, and so the answer,
+    # A stage's budget is fixed in advance, so that the work it gets, and so the answer,
     # do not depend on the machine's speed. Skipped stages pass their budget on, and a
     # stage proven optimal passes on half of it (a deterministic guess at what it left).
     carried = 0.0
