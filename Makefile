@@ -24,8 +24,8 @@ test: $(STAMP)  ## the whole test suite
 lint: $(STAMP)
 	$(BIN)/ruff check rota tests benchmarks
 
-bench: $(STAMP)  ## the benchmark matrix of issue 4 into benchmarks/RESULTS.md (about 75 minutes)
-	$(BIN)/python benchmarks/run.py --out benchmarks/RESULTS.md
+bench: $(STAMP)  ## the benchmark matrix of issue 4 into benchmarks/latest.md (about 75 minutes)
+	$(BIN)/python benchmarks/run.py --out benchmarks/latest.md
 
 clean:
 	rm -rf $(VENV) rota-out .pytest_cache
