@@ -82,18 +82,19 @@ def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSeg
     slowly on large teams.
     """
     allowed = allowed or [True] * len(candidates)
-    best = greedy_cover(team, candidates, segments, costs, allowed=allowed)
+    spans = segment_spans(candidates, segments)
+    best = greedy_cover(team, candidates, segments, costs, allowed=allowed, spans=spans)
     short = uncovered_minutes(segments, best)
     if costs and any(costs):
         free_only = [a and not cost for a, cost in zip(allowed, costs)]
-        free = greedy_cover(team, candidates, segments, costs, allowed=free_only)
+        free = greedy_cover(team, candidates, segments, costs, allowed=free_only, spans=spans)
         if uncovered_minutes(segments, free) <= short:
             best, allowed = free, free_only
     low, high = 0, load_ratio(team, candidates, best)
     while low < high:
         cap = (low + high) // 2
         trial = greedy_cover(team, candidates, segments, costs, max_ratio=cap,
-                             allowed=allowed)
+                             allowed=allowed, spans=spans)
         if uncovered_minutes(segments, trial) <= short:
             best, high = trial, load_ratio(team, candidates, trial)
         else:
@@ -103,7 +104,8 @@ def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSeg
 
 def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
                  costs: list[int] | None = None, max_ratio: int | None = None,
-                 allowed: list[bool] | None = None) -> list[int]:
+                 allowed: list[bool] | None = None,
+                 spans: dict[int, list[int]] | None = None) -> list[int]:
     """0/1 per candidate: a legal schedule that covers what a greedy pass can.
 
     Segments are served scarcest first (fewest candidates covering them), so that a
@@ -111,12 +113,12 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
     other choices; each gets the legal candidate covering the most short minutes, then
     the one of least soft cost (`costs`, per candidate). With `max_ratio` (basis
     points), nobody gets more than that share of their capacity; with `allowed`, only
-    the candidates marked True are used.
+    the candidates marked True are used. `spans` is `segment_spans`, if already known.
     """
     chosen = [0] * len(candidates)
     on_duty = [0] * len(segments)
     ledgers: dict[int, _Ledger] = defaultdict(_Ledger)
-    spans = _segment_spans(candidates, segments)
+    spans = spans or segment_spans(candidates, segments)
     capacity = [team.capacity_minutes(eng) for eng in team.engineers]
 
     def gain(i: int) -> int:
@@ -149,7 +151,7 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
     return chosen
 
 
-def _segment_spans(candidates: list[Candidate],
+def segment_spans(candidates: list[Candidate],
                    segments: list[DemandSegment]) -> dict[int, list[int]]:
     """For each candidate that covers demand, the segments it covers."""
     spans: dict[int, list[int]] = defaultdict(list)
@@ -177,7 +179,7 @@ def prune(candidates: list[Candidate], segments: list[DemandSegment],
     a stage cut short by the clock does not hand on duty that nobody asked for.
     """
     on_duty = [sum(chosen[i] for i in seg.covering) for seg in segments]
-    covers = _segment_spans(candidates, segments)
+    covers = segment_spans(candidates, segments)
     kept = list(chosen)
     for i in sorted((i for i, v in enumerate(chosen) if v),
                     key=lambda i: (-candidates[i].minutes, i)):
