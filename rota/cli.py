@@ -61,27 +61,26 @@ def cli() -> None:
 @click.option("-o", "--output", "out_dir", default="rota-out", show_default=True,
               type=click.Path(file_okay=False), help="Directory to write the plan into.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Seconds for the solver in all (default: solver.time_limit_seconds).")
+              help="Wall-clock seconds for the whole plan (default: "
+                   "solver.time_limit_seconds, 60).")
 @click.option("--workers", type=click.IntRange(min=0), help="Solver threads; 0 = all cores.")
 @click.option("--seed", type=click.IntRange(min=0), help="Solver random seed.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("--wall-limit", type=click.FloatRange(min=0, min_open=True),
-              help="A hard deadline in wall-clock seconds; off by default, because a "
-                   "plan it cuts short may differ from run to run.")
 @click.option("--progress/--no-progress", default=None,
               help="Show the solver's progress on stderr (default: on in a terminal).")
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
-         seed: int | None, quiet: bool, wall_limit: float | None,
-         progress: bool | None) -> None:
+         seed: int | None, quiet: bool, progress: bool | None) -> None:
     """Plan the rota in CONFIG and write schedule.csv, gaps.csv, coverage.csv,
     summary.json, report.md and report.html into the output directory.
 
-    Exit 0 if every minute is covered, 1 if gaps remain, 2 on bad input.
+    Exit 0 if every minute is covered, 1 if gaps remain, 2 on bad input; Ctrl-C or
+    SIGTERM stops the search, writes the best schedule so far and exits 130 or 143.
 
     Example: rota plan team.yaml -o out --time-limit 30
     """
     from rota import html_report, report
     from rota.config import load_team
+    from rota.control import SearchControl
     from rota.output import write_all
     from rota.planner import plan as make_plan
     from rota.schedule import schedule_csv
@@ -92,17 +91,22 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
         _fail_input(exc)
     show = (not quiet and sys.stderr.isatty()) if progress is None else progress
     reporter = _ProgressPrinter(sys.stderr.isatty()) if show else None
-    result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
-                       wall_limit=wall_limit,
-                       log=reporter.line if reporter else None,
-                       progress=reporter.update if reporter else None)
+    control = SearchControl()
+    restore = control.install_signal_handlers()
+    try:
+        result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
+                           control=control, log=reporter.line if reporter else None,
+                           progress=reporter.update if reporter else None)
+    finally:
+        restore()
     files = {
         "schedule.csv": schedule_csv(team, result.result.assignments),
         "gaps.csv": report.gaps_csv(result.verdict),
         "coverage.csv": report.coverage_csv(result.verdict),
         "summary.json": report.summary_json(result),
         "report.md": report.report_md(result),
-        "report.html": html_report.render(team, result.verdict, result.result.assignments),
+        "report.html": html_report.render(team, result.verdict, result.result.assignments,
+                                          warning=report.unproven_gap_warning(result)),
     }
     try:
         write_all(out_dir, files)
@@ -112,6 +116,8 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
     if not quiet:
         click.echo(report.plan_text(result), nl=False)
         click.echo(f"wrote {', '.join(files)} to {out_dir}/")
+    if control.interrupted:
+        sys.exit(control.exit_code)
     sys.exit(EXIT_OK if result.covered else EXIT_FINDINGS)
 
 

@@ -25,6 +25,7 @@ body{font:13px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{margin:0 0 .2em}h2{margin:1.4em 0 .4em}h3{margin:1em 0 .3em}
 .status{display:inline-block;padding:.1em .6em;border-radius:3px;color:#fff;font-weight:bold}
 .status.covered{background:#2e7d32}.status.gaps{background:#c62828}
+.warning{color:#b71c1c;font-weight:bold;border:2px solid #c62828;padding:.4em .6em}
 table{border-collapse:collapse;margin:.3em 0}
 th,td{border:1px solid #ccc;padding:2px 5px;text-align:left;vertical-align:top}
 .grid td,.grid th{text-align:center;padding:1px 2px;min-width:2.6em;font-size:11px}
@@ -206,8 +207,9 @@ def loads_section(team: Team, assignments: list[Assignment], span: Span) -> str:
 
 
 def render(team: Team, verdict: CheckResult, assignments: list[Assignment],
-           schedule: str = "") -> str:
-    """The whole report.html for `assignments` judged by `verdict` (rota.check.check)."""
+           schedule: str = "", warning: str | None = None) -> str:
+    """The whole report.html for `assignments` judged by `verdict` (rota.check.check);
+    `warning` (gaps not proven necessary, say) is shown in red under the title."""
     span = verdict.span
     known = [replace(a, engineer=eng.name) for a in assignments
              if (eng := team.engineer(a.engineer)) and a.start < span.end and a.end > span.start]
@@ -242,7 +244,9 @@ def render(team: Team, verdict: CheckResult, assignments: list[Assignment],
         f'{"covered" if covered else "gaps"}</span> '
         f"horizon {iso_utc(span.start)} .. {iso_utc(span.end)} ({team.horizon.days} days, "
         f"{_e(team.horizon.timezone)}) · person-minutes short: {short} · "
-        f"{len(verdict.violations)} rule(s) broken{source}</p></header>"
+        f"{len(verdict.violations)} rule(s) broken{source}</p>"
+        + (f'<p class="warning">{_e(warning)}</p>' if warning else "")
+        + "</header>"
         f"\n{radios}\n<nav>View in: {labels}</nav>\n<main>{legend}{''.join(sections)}</main>"
         f"{gaps_section(verdict)}{violations_section(verdict)}"
         f"{shifts_section(team, known)}{loads_section(team, known, span)}"

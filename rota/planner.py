@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rota.candidates import generate
 from rota.check import CheckResult, check
+from rota.control import SearchControl
 from rota.problem import Team
 from rota.solver import PlanResult, solve
 from rota.timeline import Span
+
+# The search is budgeted in deterministic time sized for the limit; the clock stops it
+# only past this multiple of the limit, so a plan on an idle machine ends by its budget
+# (reproducibly) and never runs past 1.25 × the limit.
+CLOCK_MARGIN = 1.2
 
 
 @dataclass
@@ -18,6 +25,7 @@ class Plan:
     span: Span
     result: PlanResult
     verdict: CheckResult  # the referee's view of what the solver chose
+    time_limit: float | None = None  # the limit it ran under, if not the team file's
 
     @property
     def covered(self) -> bool:
@@ -27,12 +35,20 @@ class Plan:
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
          seed: int | None = None, log: Callable[[str], None] | None = None,
          progress: Callable[[str], None] | None = None,
-         wall_limit: float | None = None) -> Plan:
-    """Plan the team's horizon; the returned verdict is `check` run on the result."""
+         control: SearchControl | None = None) -> Plan:
+    """Plan the team's horizon within `time_limit` wall-clock seconds (default: the team
+    file's), counted from now; the returned verdict is `check` run on the result.
+    `control` may carry an earlier deadline and receives interrupts."""
+    limit = team.solver.time_limit_seconds if time_limit is None else time_limit
+    deadline = time.perf_counter() + limit * CLOCK_MARGIN
+    if control is None:
+        control = SearchControl(deadline)
+    elif control.deadline is None or control.deadline > deadline:
+        control.deadline = deadline
     span = Span.of(team.horizon)
     candidates = generate(team, span)
     if log:
         log(f"{len(candidates)} candidate shifts for {len(team.engineers)} engineers")
     result = solve(team, span, candidates, time_limit=time_limit, workers=workers, seed=seed,
-                   log=log, progress=progress, wall_limit=wall_limit)
-    return Plan(team, span, result, check(team, result.assignments))
+                   log=log, progress=progress, control=control)
+    return Plan(team, span, result, check(team, result.assignments), limit)

@@ -81,12 +81,29 @@ def engineer_loads(team: Team, assignments: list[Assignment], span) -> list[dict
     return rows
 
 
+def unproven_gap_warning(p: Plan) -> str | None:
+    """The loud line for gaps the solver did not prove necessary, or None."""
+    total = sum(p.verdict.uncovered.values())
+    stage = p.result.coverage_stage
+    if not total or stage.status == "OPTIMAL":
+        return None
+    bound = max(0, stage.bound)
+    limit = p.team.solver.time_limit_seconds if p.time_limit is None else p.time_limit
+    return (f"NOT PROVEN: {total} person-minutes short, but only {bound} are proven necessary "
+            f"(the search stopped by {stage.stopped_by or 'its limit'}); this rota may be "
+            f"coverable: rerun with --time-limit {max(2 * round(limit), 60)}, or see "
+            f"`rota validate` for the gaps no plan can fill")
+
+
 def summary_json(p: Plan) -> str:
     res, verdict = p.result, p.verdict
     first = res.coverage_stage
+    warning = unproven_gap_warning(p)
     data = {
         "team": p.team.name,
         "status": "covered" if p.covered else "gaps",
+        "gaps_proven_necessary": not warning,
+        "interrupted": res.interrupted,
         "horizon": {"start_utc": iso_utc(p.span.start), "end_utc": iso_utc(p.span.end),
                     "days": p.team.horizon.days, "timezone": p.team.horizon.timezone},
         "solver": {
@@ -95,6 +112,9 @@ def summary_json(p: Plan) -> str:
             "build_seconds": res.build_seconds, "solve_seconds": res.solve_seconds,
             "candidates": res.candidates, "variables": res.variables,
             "constraints": res.constraints,
+            "time_limit_seconds": (p.team.solver.time_limit_seconds if p.time_limit is None
+                                   else p.time_limit),
+            "reproducible": res.reproducible,
             "stages": [s.__dict__ for s in res.stages],
         },
         "gap_minutes": verdict.uncovered,
@@ -104,6 +124,8 @@ def summary_json(p: Plan) -> str:
         "engineers": [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in row.items()}
                       for row in engineer_loads(p.team, res.assignments, p.span)],
     }
+    if warning:
+        data["warning"] = warning
     return json.dumps(data, indent=2) + "\n"
 
 
@@ -141,13 +163,17 @@ def plan_text(p: Plan) -> str:
     verdict, res = p.verdict, p.result
     stage = res.coverage_stage
     total = sum(verdict.uncovered.values())
-    proven = ("proven minimal" if stage.status == "OPTIMAL"
-              else f"at least {stage.bound} needed" if stage.bound >= 0 else "not proven")
+    proven = "proven minimal" if stage.status == "OPTIMAL" else "NOT proven necessary"
     head = (f"{p.team.name}: {iso_utc(p.span.start)} .. {iso_utc(p.span.end)}, "
             f"{len(res.assignments)} assignments, "
             + ("every minute covered" if p.covered else f"{total} person-minutes short "
                                                        f"({proven})"))
     parts = [head, ""]
+    warning = unproven_gap_warning(p)
+    if warning:
+        parts += [f"!!! {warning}", ""]
+    if res.interrupted:
+        parts += ["!!! interrupted: this is the best schedule found before the stop", ""]
     for tier in verdict.segments:
         parts += [week_grid(verdict, tier), ""]
     parts.append("digits: fewest on duty in the UTC hour; ! short of the requirement; "
@@ -162,7 +188,9 @@ def plan_text(p: Plan) -> str:
                      f"{row['shifts']:>3} shifts  {row['load']:>5.0%} of capacity")
     parts.append("")
     parts.append(f"solver: {stage.status}, {res.candidates} candidates, "
-                 f"{res.build_seconds + res.solve_seconds:.1f}s")
+                 f"{res.build_seconds + res.solve_seconds:.1f}s"
+                 + ("" if res.reproducible else "; cut short by the clock, so a rerun may "
+                                                "differ"))
     return "\n".join(parts) + "\n"
 
 
@@ -175,6 +203,9 @@ def report_md(p: Plan) -> str:
              + ", ".join(f"{t} {m}" for t, m in verdict.uncovered.items()),
              f"- Solver: {res.coverage_stage.status}, objective {res.coverage_stage.objective}, "
              f"bound {res.coverage_stage.bound}, {res.candidates} candidates", ""]
+    warning = unproven_gap_warning(p)
+    if warning:
+        lines += [f"> **{warning}**", ""]
     for tier in verdict.segments:
         lines += [f"## Week grid: {tier}", "", "```", week_grid(verdict, tier), "```", ""]
     lines += ["## Gaps", ""]

@@ -14,16 +14,19 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ortools.sat.python import cp_model
 
 from rota.candidates import Candidate, demand_segments, soft_costs
+from rota.control import BUDGET, CLOCK, INTERRUPT, PROOF, SearchControl
 from rota.greedy import RATIO_SCALE, fair_cover, load_ratio, prune, uncovered_minutes
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.schedule import Assignment
 from rota.timeline import Span, public_holidays
 
-DTIME_PER_SECOND = 1.0  # CP-SAT deterministic time per wall second, measured on 2 cores
+DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 cores: it
+# runs at 0.55-0.9 a second on small models, so the budget usually ends before the clock)
 # Past this many candidates CP-SAT's deterministic clock runs slow against the wall clock
 # (measured: 1 s of it takes about 1 s at 16,000 candidates, 2-12 s at 500,000), so the
 # budget shrinks with the size to the power 0.75; and the LP-based full-problem workers,
@@ -37,6 +40,7 @@ ZERO_BOUNDED = ("uncovered_minutes", "soft_preferences")  # objectives that are 
 PRUNABLE = ("uncovered_minutes", "soft_preferences", "max_load_ratio", "assigned_minutes")
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
 NOT_RUN = -1  # a stage the wall-clock deadline left out
+MIN_STAGE_DTIME = 0.05  # less deterministic time than this is no search worth starting
 STATUS_NAMES = {NOT_RUN: "NOT_RUN", cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
                 cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
                 cp_model.UNKNOWN: "UNKNOWN"}
@@ -49,6 +53,8 @@ class StageResult:
     objective: int
     bound: int
     seconds: float
+    stopped_by: str | None = None  # proof, budget, clock or interrupt (rota.control)
+    deterministic_time: float = 0.0
 
 
 @dataclass
@@ -63,6 +69,12 @@ class PlanResult:
     build_seconds: float
     solve_seconds: float
     stats: dict[str, int] = field(default_factory=dict)
+    interrupted: bool = False
+
+    @property
+    def reproducible(self) -> bool:
+        """No stage was cut short by the wall clock or an interrupt."""
+        return all(s.stopped_by not in (CLOCK, INTERRUPT) for s in self.stages)
 
     @property
     def coverage_stage(self) -> StageResult:
@@ -231,7 +243,11 @@ class RotaModel:
         for e, cap in caps.items():
             target = round(total * cap / whole)
             dev = self.model.new_int_var(0, max(total, target), f"dev_{e}")
-            self.model.add_abs_equality(dev, self.load(e) - target)
+            # Two inequalities, not an abs equality: minimised, dev is |load − target|,
+            # and presolve of an abs equality over minute sums took longer than a stage.
+            load = self.load(e)
+            self.model.add(dev >= load - target)
+            self.model.add(dev >= target - load)
             self.derived.append((dev, lambda v, e=e, t=target: abs(self.load_minutes(e, v) - t)))
             terms.append(dev)
         return sum(terms)
@@ -261,20 +277,25 @@ class RotaModel:
         return sum(parts) if parts else None
 
 
-def _reproducible(params, budget: float, workers: int, seed: int, candidates: int = 0) -> None:
+def dtime_rate(candidates: int) -> float:
+    """CP-SAT deterministic time per second of the limit (measured on 2 cores: about 1 a
+    second up to 20,000 candidates, slower on larger models)."""
+    return DTIME_PER_SECOND * min(1.0, DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75
+
+
+def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0) -> None:
     """Search parameters that give the same answer for the same model, seed and workers.
 
     Interleaved search runs its subsolvers in deterministic batches; a budget counted in
     CP-SAT's deterministic time (work done, not seconds) and no clause sharing between
-    workers keep it reproducible.
-    There is deliberately no wall-clock limit: measured, even one that never struck made
-    two runs of the real-team week differ.
+    workers keep it reproducible. The wall-clock deadline is kept from outside
+    (`rota.control`): given to CP-SAT, it changes the search even when it never strikes.
     """
     params.interleave_search = True
-    rate = DTIME_PER_SECOND * min(1.0, DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75
-    params.max_deterministic_time = max(0.1, budget * rate)
+    params.max_deterministic_time = max(0.01, dtime)
     params.share_glue_clauses = False
     params.share_binary_clauses = False
+    params.catch_sigint_signal = False  # rota.control handles Ctrl-C
     # The slowest full-problem workers make every batch wait for them; without these three
     # a batch of the real-team week takes a third less time for as good a schedule.
     params.ignore_subsolvers.extend(SLOW_SUBSOLVERS)
@@ -304,18 +325,21 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
           log: Callable[[str], None] | None = None,
           progress: Callable[[str], None] | None = None,
-          wall_limit: float | None = None) -> PlanResult:
+          control: SearchControl | None = None) -> PlanResult:
     """Build the model and solve it stage by stage within `time_limit` seconds in all.
 
-    `log` gets a line when a stage ends; `progress` one whenever a better solution is found.
-    `wall_limit` is an optional hard deadline in wall-clock seconds: stages it cuts short
-    or leaves out make the answer depend on the machine's speed, so it is off by default.
+    Coverage comes first in time as well as in order: it may spend the whole budget, and
+    the later stages share what it leaves. Each stage's budget is CP-SAT deterministic
+    time (so the answer does not depend on the machine's speed); `control` stops a search
+    at the wall-clock deadline or on an interrupt, whichever comes first. `log` gets a
+    line when a stage ends; `progress` one whenever a better solution is found.
     """
     started = time.perf_counter()
+    limit = team.solver.time_limit_seconds if time_limit is None else time_limit
+    control = control or SearchControl(started + limit)
     rota = RotaModel(team, span, candidates)
     model = rota.model
     build_seconds = time.perf_counter() - started
-    limit = team.solver.time_limit_seconds if time_limit is None else time_limit
     workers = team.solver.workers if workers is None else workers
     seed = team.solver.seed if seed is None else seed
 
@@ -353,10 +377,10 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 return repaired
         return values
 
-    # (name, objective builder given the previous solution, share of the time limit)
+    # (name, objective builder given the previous solution, share of what coverage leaves)
     stages: list[tuple[str, Callable[[list[int]], cp_model.LinearExprT | None], float]] = [
-        ("uncovered_minutes", lambda _: rota.uncovered, 2.0),
-        ("soft_preferences", lambda _: rota.soft_cost(), 1.0),
+        ("uncovered_minutes", lambda _: rota.uncovered, 0.0),
+        ("soft_preferences", lambda _: rota.soft_cost(), 2.0),
         ("max_load_ratio", lambda _: rota.max_load_ratio(), 1.5),
         ("assigned_minutes", lambda _: rota.total_minutes(), 1.5),
         ("load_deviation", deviation, 1.0),
@@ -371,41 +395,47 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     results: list[StageResult] = []
     values: list[int] = []
     hint = fair_cover(team, candidates, rota.segments, rota.soft_costs())
-    deadline = None if wall_limit is None else started + wall_limit
-    # A stage's budget is fixed in advance, so that the work it gets, and so the answer,
-    # do not depend on the machine's speed. Skipped stages pass their budget on, and a
-    # stage proven optimal passes on half of it (a deterministic guess at what it left).
-    carried = 0.0
-    for name, build, share in stages:
+    # The budget in deterministic time: the same for every run, whatever the machine does.
+    dtime_left = limit * dtime_rate(len(candidates))
+    for n, (name, build, share) in enumerate(stages):
+        later = sum(s for _, _, s in stages[n:])
+        fraction = 1.0 if n == 0 or not later else share / later
+        if control.interrupted:
+            results.append(StageResult(name, "NOT_RUN", -1, -1, 0.0, INTERRUPT))
+            continue
         start = starting_point(name)
         expr = build(start)
-        budget = limit * share / sum(s for _, _, s in stages) + carried
         if expr is None or isinstance(expr, int):  # nothing to optimise here
-            results.append(StageResult(name, "OPTIMAL", expr or 0, expr or 0, 0.0))
-            carried = budget
+            results.append(StageResult(name, "OPTIMAL", expr or 0, expr or 0, 0.0, PROOF))
             continue
         if name in ZERO_BOUNDED and evaluate[name](start) == 0:
             values = start
             model.add(expr <= 0)
             achieved[name] = 0
-            results.append(StageResult(name, "OPTIMAL", 0, 0, 0.0))
+            results.append(StageResult(name, "OPTIMAL", 0, 0, 0.0, PROOF))
             if log:
                 log(f"{name}: OPTIMAL objective=0 bound=0 (the greedy schedule, no search)")
-            carried = budget
             continue
-        carried = 0.0
-        model.minimize(expr)
-        rota.hint(start)
-        solver = cp_model.CpSolver()
-        _reproducible(solver.parameters, budget, workers, seed, len(candidates))
-        left = None if deadline is None else deadline - time.perf_counter()
-        if left is not None and left <= 0:
-            status, seconds = NOT_RUN, 0.0
-        else:
-            if left is not None:
-                solver.parameters.max_time_in_seconds = left
-            status = solver.solve(model, _ProgressCallback(name, progress) if progress else None)
-            seconds = solver.wall_time
+        dtime = dtime_left * fraction
+        left = control.seconds_left()
+        # A stage may overrun its share of the clock (its budget is deterministic time),
+        # but not so far that the stages after it get nothing.
+        until = None if left is None else time.perf_counter() + left * min(1.0, 2 * fraction)
+        status, seconds, used, stopped_by = NOT_RUN, 0.0, 0.0, CLOCK
+        if dtime >= MIN_STAGE_DTIME and (left is None or left > 0):
+            model.minimize(expr)
+            rota.hint(start)
+            solver = cp_model.CpSolver()
+            _reproducible(solver.parameters, dtime, workers, seed, len(candidates))
+            callback = _ProgressCallback(name, progress) if progress else None
+            status, stopped_by = control.run(partial(solver.solve, model, callback),
+                                             solver.stop_search, until)
+            seconds, used = solver.wall_time, solver.deterministic_time
+            dtime_left = max(0.0, dtime_left - used)
+            stopped_by = stopped_by or (PROOF if status in (cp_model.OPTIMAL,
+                                                            cp_model.INFEASIBLE) else BUDGET)
+        elif dtime < MIN_STAGE_DTIME:
+            stopped_by = BUDGET
         status_name = STATUS_NAMES.get(status, str(status))
         value = bound = -1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -416,22 +446,24 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 values = prune(candidates, rota.segments, values)
             model.add(expr <= value)
             achieved[name] = value
-            carried = budget / 2 if status == cp_model.OPTIMAL else 0.0
         else:  # no better schedule found: keep the starting point and its value here
             values = start
             if name in evaluate:
                 value = evaluate[name](start)
                 model.add(expr <= value)
                 achieved[name] = value
-        results.append(StageResult(name, status_name, value, bound, round(seconds, 3)))
+        results.append(StageResult(name, status_name, value, bound, round(seconds, 3),
+                                   stopped_by, round(used, 3)))
         if log:
-            log(f"{name}: {status_name} objective={value} bound={bound} ({seconds:.1f}s)")
+            log(f"{name}: {status_name} objective={value} bound={bound} ({seconds:.1f}s, "
+                f"stopped by {stopped_by})")
 
-    results += [StageResult(name, "NOT_RUN", -1, -1, 0.0) for name in skipped]
+    results += [StageResult(name, "NOT_RUN", -1, -1, 0.0, BUDGET) for name in skipped]
     chosen = [c for c, v in zip(candidates, values or hint) if v]
     assignments = [Assignment(team.engineers[c.engineer].name, c.tier, c.start, c.end, c.shift)
                    for c in chosen]
     proto = model.proto
     return PlanResult(assignments, results, len(candidates), len(proto.variables),
                       len(proto.constraints), round(build_seconds, 3),
-                      round(time.perf_counter() - started - build_seconds, 3))
+                      round(time.perf_counter() - started - build_seconds, 3),
+                      interrupted=control.interrupted)

@@ -278,10 +278,10 @@ def test_progress_is_shown_on_request_and_silent_when_quiet(tmp_path):
     assert check_code == 1
 
 
-def test_a_wall_clock_deadline_still_writes_the_greedy_schedule(tmp_path):
+def test_no_time_at_all_still_writes_the_greedy_schedule(tmp_path):
     """With no time at all, the solver runs no stage; plan keeps the legal greedy cover."""
     code, summary = plan_and_check(EXAMPLES / "follow-the-sun.yaml", tmp_path,
-                                   "--wall-limit", "0.000001")
+                                   "--time-limit", "0.000001")
     assert code == 0  # the greedy cover already covers this week
     stages = {s["name"]: s["status"] for s in summary["solver"]["stages"]}
     assert stages["uncovered_minutes"] == "OPTIMAL"  # proven by the greedy cover
@@ -289,9 +289,9 @@ def test_a_wall_clock_deadline_still_writes_the_greedy_schedule(tmp_path):
     assert summary["assignments"] == 22
 
 
-def test_a_wall_clock_deadline_on_an_understaffed_team_reports_unproven_gaps(tmp_path):
+def test_no_time_at_all_on_an_understaffed_team_reports_unproven_gaps(tmp_path):
     code, summary = plan_and_check(EXAMPLES / "understaffed.yaml", tmp_path,
-                                   "--wall-limit", "0.000001")
+                                   "--time-limit", "0.000001")
     assert code == 1
     first = summary["solver"]["stages"][0]
     assert (first["status"], first["bound"]) == ("NOT_RUN", -1)
@@ -317,17 +317,20 @@ def test_a_large_model_runs_only_coverage_soft_and_fairness(tmp_path, monkeypatc
 
 def test_search_parameters_scale_with_the_model():
     """The time limit becomes deterministic time, less of it a second on large models,
-    which also leave out the LP workers."""
+    which also leave out the LP workers; the solver never takes Ctrl-C for itself."""
     from ortools.sat.python import cp_model
 
     from rota import solver
 
+    assert solver.dtime_rate(16_000) == solver.DTIME_PER_SECOND
+    assert solver.dtime_rate(500_000) == pytest.approx(
+        solver.DTIME_PER_SECOND * (20_000 / 500_000) ** 0.75)
     small = cp_model.CpSolver().parameters
-    solver._reproducible(small, 60, 2, 0, candidates=16_000)
-    assert small.max_deterministic_time == 60
+    solver._reproducible(small, 30, 2, 0, candidates=16_000)
+    assert small.max_deterministic_time == 30
     assert small.interleave_search and not small.share_glue_clauses
+    assert not small.catch_sigint_signal and not small.max_time_in_seconds < 1e9
     assert "max_lp" not in small.ignore_subsolvers
     large = cp_model.CpSolver().parameters
-    solver._reproducible(large, 60, 2, 0, candidates=500_000)
-    assert large.max_deterministic_time == pytest.approx(60 * (20_000 / 500_000) ** 0.75)
+    solver._reproducible(large, 30, 2, 0, candidates=500_000)
     assert {"default_lp", "max_lp", "quick_restart"} <= set(large.ignore_subsolvers)

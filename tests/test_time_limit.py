@@ -1,0 +1,116 @@
+"""Coverage first, in time as well as in order; the time limit is seconds; unproven gaps are
+said loudly; Ctrl-C and SIGTERM stop the search and still write the best schedule whole.
+Every plan here is judged by `rota check`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from test_plan import EXAMPLES, plan_and_check, run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_tight_team_is_covered_under_the_default_settings(tmp_path):
+    """The greedy start leaves 1,530 person-minutes open on this team; the coverage stage
+    must find and prove the cover before any other stage spends time."""
+    code, summary = plan_and_check(EXAMPLES / "tight-14.yaml", tmp_path)
+    assert code == 0
+    assert summary["gap_minutes"] == {"tier2": 0, "tier1": 0}
+    first = summary["solver"]["stages"][0]
+    assert (first["name"], first["status"], first["objective"], first["bound"],
+            first["stopped_by"]) == ("uncovered_minutes", "OPTIMAL", 0, 0, "proof")
+    assert summary["solver"]["time_limit_seconds"] == 60
+    assert summary["gaps_proven_necessary"] is True and "warning" not in summary
+
+
+def test_gaps_not_proven_necessary_are_said_loudly_everywhere(tmp_path):
+    """With no time to search, the greedy cover's gaps are written but flagged, in the
+    terminal, summary.json, report.md and report.html."""
+    code, out, _ = run("plan", str(EXAMPLES / "understaffed.yaml"), "-o", str(tmp_path),
+                       "--time-limit", "0.000001")
+    assert code == 1
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    short = sum(summary["gap_minutes"].values())
+    assert short >= 2160
+    assert summary["gaps_proven_necessary"] is False
+    warning = summary["warning"]
+    assert warning.startswith(f"NOT PROVEN: {short} person-minutes short, but only 0 are "
+                              "proven necessary")
+    assert "rerun with --time-limit 60" in warning
+    assert f"!!! {warning}" in out
+    assert f"{short} person-minutes short (NOT proven necessary)" in out
+    assert f"> **{warning}**" in (tmp_path / "report.md").read_text()
+    assert f'<p class="warning">{warning}</p>' in (tmp_path / "report.html").read_text()
+
+
+def test_proven_gaps_carry_no_warning(tmp_path):
+    code, summary = plan_and_check(EXAMPLES / "understaffed.yaml", tmp_path, "--time-limit", "20")
+    assert code == 1
+    assert summary["gaps_proven_necessary"] is True and "warning" not in summary
+
+
+def _plan_process(tmp_path: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "rota", "plan", *args, "-o",
+                             str(tmp_path / "out"), "--quiet", "--progress"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_search(proc: subprocess.Popen) -> None:
+    """Block until the plan reports that its first search stage has started."""
+    for line in proc.stderr:
+        if "candidate shifts" in line:
+            time.sleep(3)  # into the coverage stage's search
+            return
+    raise AssertionError("the plan ended before it searched")
+
+
+def _interrupted_plan(tmp_path: Path, sig: int) -> tuple[int, dict, float]:
+    proc = _plan_process(tmp_path, str(EXAMPLES / "tight-14.yaml"), "--time-limit", "300")
+    _wait_for_search(proc)
+    sent = time.perf_counter()
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    elapsed = time.perf_counter() - sent
+    return proc.returncode, json.loads((tmp_path / "out" / "summary.json").read_text()), elapsed
+
+
+def test_ctrl_c_stops_the_search_and_writes_the_best_schedule(tmp_path):
+    code, summary, elapsed = _interrupted_plan(tmp_path, signal.SIGINT)
+    assert code == 130
+    assert elapsed < 20  # not the 300 s the plan was given
+    assert summary["interrupted"] is True
+    assert summary["solver"]["reproducible"] is False
+    stopped = [s["stopped_by"] for s in summary["solver"]["stages"]]
+    assert "interrupt" in stopped
+    assert all(s == "interrupt" for s in stopped[stopped.index("interrupt"):])
+    # The written set is whole and legal: the referee finds no broken rule in it.
+    check_code, out, _ = run("check", str(EXAMPLES / "tight-14.yaml"),
+                             str(tmp_path / "out" / "schedule.csv"), "--format", "json")
+    assert json.loads(out)["violations"] == []
+    assert check_code == (0 if summary["status"] == "covered" else 1)
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {
+        "schedule.csv", "gaps.csv", "coverage.csv", "summary.json", "report.md", "report.html"}
+
+
+def test_sigterm_exits_143_with_the_set_written(tmp_path):
+    code, summary, _ = _interrupted_plan(tmp_path, signal.SIGTERM)
+    assert code == 143
+    assert summary["interrupted"] is True
+
+
+def test_a_second_ctrl_c_aborts_at_once_and_writes_nothing(tmp_path):
+    proc = _plan_process(tmp_path, str(EXAMPLES / "tight-14.yaml"), "--time-limit", "300")
+    _wait_for_search(proc)
+    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert not (tmp_path / "out").exists()
