@@ -132,7 +132,7 @@ def read_schedule_sheet(path: str | Path) -> list[Assignment]:
         if "Schedule" not in book.sheet_names:
             listed = ", ".join(book.sheet_names)
             raise ScheduleError([Problem(name, f"no sheet named 'Schedule' (sheets: {listed})")])
-        frame = book.parse("Schedule", header=None, dtype=object)
+        frame = pandas.read_excel(book, sheet_name="Schedule", header=None, dtype=object)
     out = io.StringIO()
     frame.map(_cell_text).to_csv(out, header=False, index=False, lineterminator="\n")
     return parse_schedule(out.getvalue(), name)

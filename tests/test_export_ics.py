@@ -158,3 +158,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2
     assert result.output == f"error: {schedule}:2: unknown engineer 'Zed'\n"
     assert not (tmp_path / "cal").exists()
+
+
+def test_email_is_optional_and_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("team.yaml").write_text(TEAM.replace("ann@example.com", "ann at example"), "utf-8")
+    result = CliRunner().invoke(cli, ["validate", "team.yaml"])
+    assert (result.exit_code, result.output) == (
+        2, "error: team.yaml:6:37: engineers[0].email: expected an e-mail address like "
+           "ann@example.com, not 'ann at example'\n")
+    assert [e.email for e in load_team(write(tmp_path)[0]).engineers] == [
+        "ann@example.com", None, None]
