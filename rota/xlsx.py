@@ -115,6 +115,9 @@ def _widths(sheet) -> None:
         width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
         sheet.column_dimensions[get_column_letter(column[0].column)].width = min(width + 2, 40)
     sheet.freeze_panes = "B2"
+    sheet.page_setup.orientation = "landscape"  # printed: one page wide, as many long
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
 # ----- reading -----------------------------------------------------------------------------
