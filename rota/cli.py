@@ -25,18 +25,24 @@ def _fail_input(exc: InputError) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _load_pair(config: str, schedule: str) -> tuple[Team, list[Assignment]]:
-    """The team and the schedule's assignments, or exit 2 with one line per problem."""
+def _load_pair(config: str, schedule: str, tier: str | None = None
+               ) -> tuple[Team, list[Assignment]]:
+    """The team and the schedule's assignments (CSV, xlsx or an iCalendar feed), or exit 2
+    with one line per problem."""
     from rota.config import load_team
     from rota.schedule import read_schedule
 
     try:
-        return load_team(config), read_schedule(schedule)
+        team = load_team(config)
+        return team, read_schedule(schedule, team, tier)
     except InputError as exc:
         _fail_input(exc)
 
 
-def _write_or_fail(path: str, text: str) -> None:
+_TIER_HELP = "For an .ics feed: the tier its events staff (default: the one tier with demand)."
+
+
+def _write_or_fail(path: str, text: str | bytes) -> None:
     """Write `path` atomically, or exit 2 saying why not."""
     from rota.output import write_atomic
 
@@ -129,10 +135,12 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
-def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
-    """Check SCHEDULE (CSV: engineer,tier,start_utc,end_utc) against CONFIG: every coverage
-    gap and every broken rule. Never runs the solver. With --format github, a markdown
-    summary is also appended to $GITHUB_STEP_SUMMARY when that is set.
+@click.option("--tier", help=_TIER_HELP)
+def check(config: str, schedule: str, fmt: str, output: str | None, tier: str | None) -> None:
+    """Check SCHEDULE against CONFIG: every coverage gap and every broken rule. SCHEDULE is
+    a CSV (engineer,tier,start_utc,end_utc), an .xlsx (its Schedule sheet) or an .ics
+    calendar feed such as a paging platform publishes. Never runs the solver. With
+    --format github, a markdown summary is also appended to $GITHUB_STEP_SUMMARY when set.
 
     Exit 0 if all is well, 1 if gaps or broken rules are found, 2 on bad input.
 
@@ -141,7 +149,7 @@ def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
     from rota import report
     from rota.check import check as referee
 
-    team, assignments = _load_pair(config, schedule)
+    team, assignments = _load_pair(config, schedule, tier)
     verdict = referee(team, assignments)
     text = report.CHECK_FORMATS[fmt](verdict, schedule)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -160,8 +168,9 @@ def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
 @click.argument("schedule", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default="report.html", show_default=True,
               type=click.Path(dir_okay=False), help="The HTML file to write.")
-def report_html(config: str, schedule: str, output: str) -> None:
-    """Write a self-contained HTML report of SCHEDULE (CSV: engineer,tier,start_utc,end_utc)
+@click.option("--tier", help=_TIER_HELP)
+def report_html(config: str, schedule: str, output: str, tier: str | None) -> None:
+    """Write a self-contained HTML report of SCHEDULE (CSV, .xlsx or .ics, as for check)
     against CONFIG: coverage heatmaps in UTC or any site's time, the gaps, each engineer's
     shifts in local time and their load. Never runs the solver.
 
@@ -172,12 +181,99 @@ def report_html(config: str, schedule: str, output: str) -> None:
     from rota.check import check as referee
     from rota.html_report import render
 
-    team, assignments = _load_pair(config, schedule)
+    team, assignments = _load_pair(config, schedule, tier)
     verdict = referee(team, assignments)
     _write_or_fail(output, render(team, verdict, assignments, schedule))
     click.echo(f"wrote {output}: {len(verdict.gaps)} gap(s), {len(verdict.violations)} "
                f"rule(s) broken")
     sys.exit(EXIT_OK if verdict.passed else EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.argument("schedule", type=click.Path(dir_okay=False))
+@click.option("--to", "kind", required=True, type=click.Choice(["ics", "xlsx"]),
+              help="ics: a calendar per engineer and team.ics; xlsx: one workbook.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="ics: the directory to write into; xlsx: the workbook file.")
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help="ics: the schedule published before; its removed assignments are written "
+                   "as cancelled events.")
+@click.option("--tier", help=_TIER_HELP)
+def export(config: str, schedule: str, kind: str, output: str, previous: str | None,
+           tier: str | None) -> None:
+    """Publish SCHEDULE: calendars (DIR/<engineer id>.ics and DIR/team.ics) for the engineers'
+    calendar apps, or a workbook (sheets Schedule, Grid <tier>, Engineers, Gaps).
+
+    Exit 0 when written, 2 on bad input.
+
+    Example: rota export team.yaml rota-out/schedule.csv --to ics -o calendars
+    """
+    from rota.output import write_all
+    from rota.schedule import read_schedule
+
+    team, assignments = _load_pair(config, schedule, tier)
+    try:
+        if kind == "ics":
+            from rota.ical import export_ics
+
+            old = read_schedule(previous, team, tier) if previous else []
+            files = export_ics(team, assignments, old, source=schedule)
+        else:
+            from rota.check import check as referee
+            from rota.xlsx import workbook
+
+            _write_or_fail(output, workbook(team, assignments, referee(team, assignments)))
+            click.echo(f"wrote {output}")
+            sys.exit(EXIT_OK)
+    except InputError as exc:
+        _fail_input(exc)
+    try:
+        write_all(output, files)
+    except OSError as exc:
+        click.echo(f"error: {output}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"wrote {len(files)} file(s) to {output}/")
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.argument("schedules", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--by", default="week", show_default=True, type=click.Choice(["week", "month"]),
+              help="One row per engineer and ISO week, or per calendar month.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="hours.csv or hours.xlsx (default: CSV on standard output).")
+@click.option("--tier", help=_TIER_HELP)
+def hours(config: str, schedules: tuple[str, ...], by: str, output: str | None,
+          tier: str | None) -> None:
+    """Total on-call hours per engineer and week or month, split into weekday, weekend,
+    public-holiday and night hours, over one or more schedules (a row repeated in several
+    files counts once).
+
+    Exit 0 when written, 2 on bad input.
+
+    Example: rota hours team.yaml w10.csv w11.csv --by month -o hours.xlsx
+    """
+    from rota.hours import by_engineer, hours_table, render
+    from rota.schedule import read_schedule
+
+    team, rows = _load_pair(config, schedules[0], tier)
+    try:
+        by_engineer(team, rows, schedules[0])  # an unknown engineer, named with its file
+        for other in schedules[1:]:
+            more = read_schedule(other, team, tier)
+            by_engineer(team, more, other)
+            rows += more
+    except InputError as exc:
+        _fail_input(exc)
+    mine = by_engineer(team, rows)
+    table = hours_table(team, mine, by)
+    if output:
+        _write_or_fail(output, render(table, xlsx=output.lower().endswith(".xlsx")))
+    else:
+        click.echo(render(table), nl=False)
+    sys.exit(EXIT_OK)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,9 @@ TOP_KEYS = ("version", "team", "horizon", "sites", "engineers", "shifts", "flexi
             "coverage", "rules", "solver")
 SITE_KEYS = ("timezone", "holidays", "weekend", "availability", "prefer", "avoid", "tiers",
              *RULE_KEYS)
-ENGINEER_KEYS = ("name", "id", "site", "unavailable", *SITE_KEYS)
+ENGINEER_KEYS = ("name", "id", "site", "email", "unavailable", *SITE_KEYS)
+RECURRING_KEYS = ("rrule", "start", "hours")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_HORIZON_DAYS = 366
 FIRST_YEAR, LAST_YEAR = 1971, 2200  # zone and holiday data make sense in between
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -235,6 +237,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.misspelt: set[Path_] = set()  # keys an unknown key was probably meant to be
         self.held: dict[int, tuple[str, ...]] = {}  # engineer index → tiers, once known
+        self.span_dates: tuple[date, date] | None = None  # local dates recurring entries fill
 
     # ----- plumbing -------------------------------------------------------------------
     def error(self, path: Path_, message: str, *, at_key: bool = False) -> None:
@@ -471,12 +474,38 @@ class _Reader:
         if not isinstance(value, list):
             self.error(path, f"expected a list of dates or ranges, not {_kind(value)}")
             return ()
-        out = []
+        out: list[Unavailable] = []
         for i, item in enumerate(value):
+            if isinstance(item, dict):
+                out.extend(self.recurring((*path, i)))
+                continue
             entry = self.unavailable_entry(item, (*path, i))
             if entry is not None:
                 out.append(entry)
         return tuple(out)
+
+    def recurring(self, path: Path_) -> tuple[Unavailable, ...]:
+        """`{rrule: ..., start: DATE, hours: "HH:MM-HH:MM"}` expanded over the horizon."""
+        from rota import recurrence
+
+        item = self.mapping(path, RECURRING_KEYS, "a recurring entry")
+        if item is None:
+            return ()
+        if "rrule" not in item or "start" not in item:
+            self.missing(path, "rrule" if "rrule" not in item else "start")
+            return ()
+        text, start = self.text((*path, "rrule")), self.a_date((*path, "start"))
+        window = self.window(self.text((*path, "hours")) or "", (*path, "hours")) \
+            if "hours" in item else None
+        if text is None or start is None or ("hours" in item and window is None):
+            return ()
+        bad = recurrence.rrule_problem(text.strip(), start)
+        if bad:
+            self.error((*path, "rrule"), bad)
+            return ()
+        if self.span_dates is None:
+            return ()  # the horizon is reported
+        return recurrence.expand(text.strip(), start, *self.span_dates, window)
 
     def unavailable_entry(self, item: Any, path: Path_) -> Unavailable | None:
         if isinstance(item, datetime):
@@ -531,6 +560,9 @@ class _Reader:
                                      "this rota reads version 1")
         name = self.text(("team",)) if "team" in top else Path(self.doc.name).stem
         horizon = self.horizon() if self.require(top, "horizon") else None
+        if horizon is not None:  # every zone lies within a day of the horizon's own dates
+            self.span_dates = (horizon.start - timedelta(days=2),
+                               horizon.start + timedelta(days=horizon.days + 2))
         rules = self.rules(("rules",), Rules()) if "rules" in top else Rules()
         sites = self.sites() if "sites" in top else {}
         engineers = (self.engineers(sites, rules or Rules())
@@ -604,6 +636,8 @@ class _Reader:
             sub = (*path, key)
             if key == "work_on_holidays":
                 got: Any = self.boolean(sub)
+            elif key == "night":
+                got = self.window(self.text(sub) or "", sub)
             elif key in ("min_rest_hours",):
                 got = self.number(sub)
             elif key == "max_shift_hours":
@@ -727,6 +761,7 @@ class _Reader:
             at = source(key)
             patterns[key] = self.pattern(at) if at else None
         unavailable = self.unavailable((*path, "unavailable")) if "unavailable" in own else ()
+        email = self.email((*path, "email")) if "email" in own else None
         rules = self.rules(site_path, team_rules, site) or team_rules
         rules = self.rules(path, rules, own) or rules
         if name is None or eng_id is None or tz is None or tiers is None:
@@ -734,7 +769,14 @@ class _Reader:
         return Engineer(id=eng_id, name=name, timezone=tz, tiers=tiers, rules=rules,
                         site=site_name, holidays=holidays, weekend=weekend or frozenset(),
                         availability=patterns["availability"], unavailable=unavailable,
-                        prefer=patterns["prefer"], avoid=patterns["avoid"])
+                        prefer=patterns["prefer"], avoid=patterns["avoid"], email=email)
+
+    def email(self, path: Path_) -> str | None:
+        text = self.text(path)
+        if text is not None and not _EMAIL.match(text.strip()):
+            self.error(path, f"expected an e-mail address like ann@example.com, not '{text}'")
+            return None
+        return None if text is None else text.strip()
 
     def tier_list(self, path: Path_) -> tuple[str, ...] | None:
         """A tier name or a non-empty list of them; None if any is malformed."""

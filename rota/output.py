@@ -7,14 +7,15 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it into place."""
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write `text` (or bytes) to a temporary file beside `path`, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
         os.replace(tmp, path)
     except BaseException:
@@ -22,7 +23,7 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
-def write_all(directory: str | Path, files: dict[str, str]) -> None:
+def write_all(directory: str | Path, files: dict[str, str] | dict[str, bytes]) -> None:
     """Write every rendered file; all are rendered before the first is written."""
     for name, text in files.items():
         write_atomic(Path(directory) / name, text)

@@ -30,6 +30,7 @@ class Rules:
     max_consecutive_days: int | None = 6
     max_weekend_days: int | None = None
     work_on_holidays: bool = False
+    night: Window = (22 * 60, 30 * 60)  # local night, for `rota hours` (SPEC §10)
 
     @property
     def min_rest_minutes(self) -> int:
@@ -69,6 +70,7 @@ class Engineer:
     unavailable: tuple[Unavailable, ...] = ()
     prefer: WeeklyPattern | None = None
     avoid: WeeklyPattern | None = None
+    email: str | None = None  # matches calendar attendees (SPEC §9)
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,21 @@ def schedule_csv(team: Team, assignments: list[Assignment]) -> str:
     return out.getvalue()
 
 
-def read_schedule(path: str | Path) -> list[Assignment]:
-    """Read `engineer,tier,start_utc,end_utc` (other columns ignored); raise ScheduleError."""
+def read_schedule(path: str | Path, team: Team | None = None,
+                  tier: str | None = None) -> list[Assignment]:
+    """Read `engineer,tier,start_utc,end_utc` (other columns ignored); raise ScheduleError.
+
+    By extension: `.xlsx` reads the Schedule sheet, `.ics` a calendar feed of `team`
+    (SPEC §9), anything else CSV."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        from rota.xlsx import read_schedule_sheet
+
+        return read_schedule_sheet(path)
+    if suffix in (".ics", ".ical") and team is not None:
+        from rota.feeds import read_feed
+
+        return read_feed(path, team, tier)
     name = str(path)
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
