@@ -106,11 +106,22 @@ def test_sigterm_exits_143_with_the_set_written(tmp_path):
     assert summary["interrupted"] is True
 
 
-def test_a_second_ctrl_c_aborts_at_once_and_writes_nothing(tmp_path):
-    proc = _plan_process(tmp_path, str(EXAMPLES / "tight-14.yaml"), "--time-limit", "300")
-    _wait_for_search(proc)
-    proc.send_signal(signal.SIGINT)
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=30)
-    assert proc.returncode == 130
-    assert not (tmp_path / "out").exists()
+def test_a_second_ctrl_c_exits_at_once(monkeypatch):
+    """The first Ctrl-C asks the search to stop; the second leaves at once, before the
+    plan writes anything. (In-process: two signals sent to a child back to back may
+    reach Python's handler as one.)"""
+    from rota import control as ctl
+
+    exits: list[int] = []
+    monkeypatch.setattr(ctl.os, "_exit", exits.append)
+    control = ctl.SearchControl()
+    restore = control.install_signal_handlers()
+    try:
+        handler = signal.getsignal(signal.SIGINT)
+        handler(signal.SIGINT, None)
+        assert (control.interrupted, control.exit_code, exits) == (True, 130, [])
+        handler(signal.SIGINT, None)
+        assert exits == [130]
+    finally:
+        restore()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
