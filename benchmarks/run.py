@@ -36,6 +36,10 @@ from rota.generate import generate_team
 
 ENGINEERS = (20, 50, 200, 1000)
 WEEKS = (1, 4, 13)
+# The tight family of issue 8: `rota generate --load L` teams.
+TIGHT_ENGINEERS = (10, 20, 50, 200)
+TIGHT_WEEKS = (1, 4)
+TIGHT_LOADS = (0.5, 0.7, 0.85)
 ROTA = Path(sys.executable).with_name("rota")
 
 
@@ -58,6 +62,7 @@ class Size:
     engineers: int
     weeks: int
     limit: float
+    load: float | None = None  # `rota generate --load`; None: the overstaffed generator
     runs: list[Run] = field(default_factory=list)
     code: str = ""  # rota's commit when the size started
     validate_exit: int = -1  # `rota validate --strict` on the generated team: 0 = no gap
@@ -92,11 +97,12 @@ def run_child(cmd: list[str]) -> tuple[int, float, float]:
 def bench_size(size: Size, runs: int, workdir: Path) -> None:
     """Generate the team, then plan and check it `runs` times."""
     size.code = code_version()
-    team = workdir / f"team-{size.engineers}x{size.weeks}.yaml"
-    team.write_text(generate_team(size.engineers, size.weeks, seed=1))
+    tag = f"{size.engineers}x{size.weeks}" + (f"-L{size.load:g}" if size.load else "")
+    team = workdir / f"team-{tag}.yaml"
+    team.write_text(generate_team(size.engineers, size.weeks, seed=1, load=size.load))
     size.validate_exit, _, _ = run_child([str(ROTA), "validate", str(team), "--strict"])
     for i in range(runs):
-        out = workdir / f"out-{size.engineers}x{size.weeks}-{i}"
+        out = workdir / f"out-{tag}-{i}"
         code, wall, rss = run_child([str(ROTA), "plan", str(team), "-o", str(out), "--quiet",
                                      "--time-limit", f"{size.limit:g}", "--seed", "0"])
         if code > 1:
@@ -105,7 +111,7 @@ def bench_size(size: Size, runs: int, workdir: Path) -> None:
         check_exit, check_s, _ = run_child([str(ROTA), "check", str(team),
                                             str(out / "schedule.csv")])
         size.runs.append(Run(code, wall, rss, summary, check_exit, check_s))
-        print(f"  {size.engineers}x{size.weeks} run {i + 1}: plan {wall:.1f} s, exit {code}, "
+        print(f"  {tag} run {i + 1}: plan {wall:.1f} s, exit {code}, "
               f"check {check_s:.2f} s, exit {check_exit}", file=sys.stderr, flush=True)
 
 
@@ -134,15 +140,22 @@ def distinct(values: list) -> str:
     return " / ".join(dict.fromkeys(str(v) for v in values))
 
 
+def cover_status(summary: dict) -> str:
+    """The uncovered stage's status and seconds, e.g. `OPTIMAL (9.7 s)`."""
+    first = summary["solver"]["stages"][0]
+    return f"{first['status']} ({first['seconds']:.1f} s)"
+
+
 def uncovered(summary: dict) -> int:
     """Person-minutes short, as the referee counts them (summed over tiers)."""
     gaps = summary["gap_minutes"]
     return sum(gaps.values()) if isinstance(gaps, dict) else int(gaps)
 
 
-COLUMNS = ("engineers", "weeks", "runs", "candidates", "variables", "constraints", "vars/cand",
-           "limit s", "build s", "solve s", "plan wall s", "peak RSS MB", "status",
-           "uncovered min", "bound", "fairness (max_load_ratio)", "check s", "validate")
+COLUMNS = ("engineers", "weeks", "load", "runs", "candidates", "variables", "constraints",
+           "vars/cand", "limit s", "build s", "solve s", "plan wall s", "peak RSS MB", "status",
+           "uncovered min", "bound", "fairness (max_load_ratio)", "check s", "validate",
+           "reproducible")
 
 
 def row(size: Size) -> list[str]:
@@ -153,19 +166,21 @@ def row(size: Size) -> list[str]:
     if any(r.check_exit for r in runs):
         check_s += f" (exit {distinct([r.check_exit for r in runs])})"
     return [
-        str(size.engineers), str(size.weeks), str(len(runs)), str(solver["candidates"]),
+        str(size.engineers), str(size.weeks), f"{size.load:g}" if size.load else "-",
+        str(len(runs)), str(solver["candidates"]),
         str(solver["variables"]), str(solver["constraints"]),
         f"{solver['variables'] / solver['candidates']:.2f}", f"{size.limit:g}",
         f"{median(r.summary['solver']['build_seconds'] for r in runs):.2f}",
         f"{median(r.summary['solver']['solve_seconds'] for r in runs):.1f}",
         f"{median(r.wall for r in runs):.1f}",
         f"{max(r.rss_mb for r in runs):.0f}",
-        distinct([r.summary["solver"]["status"] for r in runs]),
+        distinct([cover_status(r.summary) for r in runs]),
         distinct([uncovered(r.summary) for r in runs]),
         distinct([r.summary["solver"]["bound"] for r in runs]),
         distinct([fairness(r.summary) for r in runs]),
         check_s,
         "PASS" if size.validate_exit == 0 else f"exit {size.validate_exit}",
+        distinct([r.summary["solver"].get("reproducible", "-") for r in runs]),
     ]
 
 
@@ -277,12 +292,20 @@ def main() -> None:
                     help="runs for the 1,000-engineer sizes (default: --runs)")
     ap.add_argument("--time-limit", type=float,
                     help="seconds per plan (default: 60, or 180 for 1,000 engineers)")
+    ap.add_argument("--loads", help="tight teams at these loads, e.g. 0.5,0.7,0.85 "
+                    "(`rota generate --load`); with no --sizes: 10,20,50,200 x 1,4")
     ap.add_argument("--out", type=Path, help="write the results here as markdown")
     args = ap.parse_args()
     started = datetime.now(UTC)
     before = machine()
-    sizes = [Size(n, w, args.time_limit or default_limit(n))
-             for n, w in parse_sizes(args.sizes)]
+    if args.loads:
+        pairs = parse_sizes(args.sizes) if args.sizes else [
+            (n, w) for n in TIGHT_ENGINEERS for w in TIGHT_WEEKS]
+        sizes = [Size(n, w, args.time_limit or default_limit(n), float(load))
+                 for load in args.loads.split(",") for n, w in pairs]
+    else:
+        sizes = [Size(n, w, args.time_limit or default_limit(n))
+                 for n, w in parse_sizes(args.sizes)]
     with tempfile.TemporaryDirectory(prefix="rota-bench-") as tmp:
         for i, size in enumerate(sizes):
             large = size.engineers >= 1000 and args.runs_large is not None
