@@ -14,7 +14,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
 
 import yaml
 
@@ -49,6 +48,8 @@ from rota.problem import (
     WeeklyPattern,
     Window,
 )
+from rota.zones import suggest as zone_suggestion
+from rota.zones import zones
 
 Path_ = tuple[str | int, ...]
 Sites = dict[str, dict[str, Any] | None]
@@ -115,6 +116,7 @@ class _Document:
         self.raw: dict[Path_, str] = {}
         self.problems: list[Problem] = []
         self.walking: set[int] = set()  # ids of the collection nodes being walked
+        self.flow: set[Path_] = set()  # mappings written in flow style, {a: b}
 
     @classmethod
     def compose(cls, text: str, name: str) -> _Document:
@@ -168,6 +170,8 @@ class _Document:
 
     def _walk_collection(self, node: yaml.Node, path: Path_, loader: yaml.SafeLoader) -> Any:
         if isinstance(node, yaml.MappingNode):
+            if node.flow_style:
+                self.flow.add(path)
             try:
                 loader.flatten_mapping(node)
             except yaml.MarkedYAMLError as exc:
@@ -264,11 +268,6 @@ def _closest(word: str, choices: Any) -> str | None:
 def _suggest(word: str, choices: Any) -> str:
     match = _closest(word, choices)
     return f" (did you mean '{match}'?)" if match else ""
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 @cache
@@ -434,9 +433,9 @@ class _Reader:
             return None
         if allow_local and name == "local":
             return name
-        if name not in _zones():
-            choices = _zones() | {"local"} if allow_local else _zones()
-            self.error(path, f"unknown time zone '{name}'{_suggest(name, choices)}")
+        if name not in zones():
+            extra = frozenset({"local"} if allow_local else ())
+            self.error(path, f"unknown time zone '{name}'{zone_suggestion(name, extra)}")
             return None
         return name
 
@@ -521,8 +520,13 @@ class _Reader:
                              f"not {_kind(value)}")
             return None
         week: list[tuple[Window, ...]] = [()] * 7
-        for key in value:
+        for i, key in enumerate(value):
             days = self.days(key, (*path, key), at_key=True)
+            if value[key] is None and path in self.doc.flow and i < len(value) - 1:
+                self.error((*path, key), f"no hours for '{key}': in {{...}} a comma ends a key; "
+                                         f"quote days with commas, like "
+                                         f"{{\"mon,wed\": \"09:00-17:00\"}}", at_key=True)
+                continue
             wins = self.windows((*path, key))
             if days is None or wins is None:
                 continue
@@ -776,8 +780,9 @@ class _Reader:
             if site_name is None or sites is None or sites.get(site_name, {}) is None:
                 return None  # the value, `sites` or the site itself is reported
             if site_name not in sites:
-                self.error((*path, "site"),
-                           f"unknown site '{site_name}'{_suggest(site_name, sites)}")
+                known = _known(tuple(sites)) if sites else ""
+                self.error((*path, "site"), f"unknown site '{site_name}'"
+                                            f"{_suggest(site_name, sites) or known}")
                 return None
             site, site_path = sites[site_name] or {}, ("sites", site_name)
 
