@@ -172,9 +172,12 @@ def check(config: str, schedule: str, fmt: str, output: str | None) -> None:
     """
     from rota import report
     from rota.check import check as referee
+    from rota.notices import schedule_warnings
 
     team, assignments = _load_pair(config, schedule)
     verdict = referee(team, assignments)
+    for warning in schedule_warnings(team, assignments, verdict, schedule):
+        click.echo(warning, err=True)
     text = report.CHECK_FORMATS[fmt](verdict, schedule)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_file:

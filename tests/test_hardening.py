@@ -321,3 +321,62 @@ def test_an_internal_error_is_one_line_and_exit_3(tmp_path, monkeypatch):
     assert debug.exit_code == 3
     assert "Traceback (most recent call last):" in debug.stderr
     assert errors(debug)[-1] == "internal error: RuntimeError: boom second line"
+
+
+# ----- messages a newcomer met ------------------------------------------------------------
+
+@pytest.mark.parametrize(("zone", "hint"), [
+    ("Asia/Bangalore", "(did you mean 'Asia/Kolkata'?)"),
+    ("Bengaluru", "(did you mean 'Asia/Kolkata'?)"),
+    ("America/Austin", "(did you mean 'America/Chicago'?)"),
+    ("India", "(did you mean 'Asia/Kolkata'?)"),
+    ("IST", "(did you mean one of 'Asia/Kolkata', 'Europe/Dublin', 'Asia/Jerusalem'?)"),
+    ("Europe/Londn", "(did you mean 'Europe/London'?)"),
+])
+def test_zones_are_suggested_by_city_country_abbreviation_and_spelling(tmp_path, zone, hint):
+    path = write(tmp_path, team_text().replace("timezone: Asia/Kolkata", f"timezone: {zone}"))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert errors(result) == [f"error: {path}:6:45: engineers[1].timezone: unknown time zone "
+                              f"'{zone}' {hint}"]
+
+
+def test_an_unknown_site_lists_the_known_ones(tmp_path):
+    text = team_text().replace("engineers:", "sites: {emea: {}, apac: {}}\nengineers:")
+    path = write(tmp_path, text.replace("timezone: UTC}", "site: amer}"))
+    result = run("validate", path)
+    assert errors(result) == [f"error: {path}:6:41: engineers[0].site: unknown site 'amer' "
+                              f"(known: emea, apac)"]
+
+
+def test_days_with_commas_in_a_flow_mapping_need_quotes(tmp_path):
+    path = write(tmp_path, team_text().replace(
+        "timezone: UTC}", 'timezone: UTC, availability: {mon,tue: "00:00-24:00"}}'))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert errors(result) == [
+        f"error: {path}:5:65: engineers[0].availability.mon: no hours for 'mon': in {{...}} a "
+        f"comma ends a key; quote days with commas, like {{\"mon,wed\": \"09:00-17:00\"}}"]
+
+
+def test_check_says_when_every_row_was_ignored(tmp_path):
+    team = write(tmp_path, team_text())
+    schedule = write(tmp_path, ROW + "Ann,tier2,2029-02-01T00:00Z,2029-02-01T12:00Z\n", "s.csv")
+    result = run("check", team, schedule)
+    assert result.exit_code == 1
+    assert errors(result) == [f"warning: {schedule}: all 1 rows lie outside the horizon "
+                              f"2027-02-01T00:00:00Z..2027-02-02T00:00:00Z and were ignored"]
+
+
+def test_check_warns_of_local_columns_that_contradict_the_engineer(tmp_path):
+    team = write(tmp_path, team_text())
+    header = "engineer,tier,start_utc,end_utc,timezone,start_local,end_local\n"
+    schedule = write(tmp_path, header
+                     + "Ann,tier2,2027-02-01T00:00Z,2027-02-01T12:00Z,UTC,"
+                       "2027-02-01T00:00:00+00:00,2027-02-01T12:00:00+00:00\n"
+                     + "Bob,tier2,2027-02-01T12:00Z,2027-02-02T00:00Z,UTC,"
+                       "2027-02-01T12:00:00+00:00,2027-02-02T00:00:00+00:00\n", "s.csv")
+    result = run("check", team, schedule)
+    assert result.exit_code == 0
+    assert errors(result) == [f"warning: {schedule}:3: timezone 'UTC' is not Bob's time zone "
+                              f"'Asia/Kolkata'; the local times are wrong"]
