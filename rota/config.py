@@ -996,7 +996,7 @@ def _control(text: str) -> str | None:
     """What is wrong with a name holding a control, line-separator or bidi-override
     character, or None."""
     for char in text:
-        if char in _BIDI or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+        if char in _BIDI or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
             return f"contains the control character U+{ord(char):04X}; names may not"
     return None
 

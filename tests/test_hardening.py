@@ -380,3 +380,23 @@ def test_check_warns_of_local_columns_that_contradict_the_engineer(tmp_path):
     assert result.exit_code == 0
     assert errors(result) == [f"warning: {schedule}:3: timezone 'UTC' is not Bob's time zone "
                               f"'Asia/Kolkata'; the local times are wrong"]
+
+
+# ----- found by `make fuzz` ---------------------------------------------------------------
+
+def test_a_lone_surrogate_in_a_name_is_a_located_error(tmp_path):
+    path = write(tmp_path, team_text(b="B\\ud800"))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert errors(result) == [f"error: {path}:6:12: engineers[1].name: contains the control "
+                              f"character U+D800; names may not"]
+
+
+@pytest.mark.parametrize(("char", "shown"), [("\\x85", "\\x85"), ("\\u2028", "\\u2028"),
+                                             ("\\x0c", "\\x0c")])
+def test_a_line_break_quoted_in_a_message_stays_on_its_line(tmp_path, char, shown):
+    path = write(tmp_path, team_text().replace('end: "12:00"', f'end: "12{char}:00"'))
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert errors(result) == [f"error: {path}:8:42: shifts[0].end: expected a time like 09:00, "
+                              f"not '12{shown}:00'"]
