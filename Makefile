@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test lint bench clean
+.PHONY: plan test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## the benchmark matrix of issue 4 into benchmarks/latest.md (about 75 minutes)
 	$(BIN)/python benchmarks/run.py --out benchmarks/latest.md
+
+fuzz: $(STAMP)  ## a long mutation fuzz campaign: 10,000 team files and 10,000 schedules
+	$(BIN)/python tests/fuzzing.py --yaml 10000 --csv 10000
 
 clean:
 	rm -rf $(VENV) rota-out .pytest_cache

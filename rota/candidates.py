@@ -106,6 +106,34 @@ def engineer_candidates(team: Team, index: int, span: Span) -> list[Candidate]:
     return out
 
 
+def estimate(team: Team, span: Span) -> tuple[int, int]:
+    """(fixed, flexible): about how many candidates `generate` would build, from each
+    engineer's free time alone, without building any (an upper bound, holidays aside)."""
+    demanded = set(team.tiers)
+    fixed = flexible = 0
+    occurrences: dict[tuple[int, str], list[Interval]] = {}
+    flex = team.flexible
+    for eng in team.engineers:
+        tiers = sum(1 for tier in eng.tiers if tier in demanded)
+        if not tiers:
+            continue
+        free = free_time(eng, span)
+        for i, template in enumerate(team.shifts):
+            tz = eng.timezone if template.timezone == "local" else template.timezone
+            if (i, tz) not in occurrences:
+                occurrences[(i, tz)] = template_occurrences(template, tz, span)
+            fixed += tiers * sum(1 for s, e in occurrences[(i, tz)] if contains(free, s, e))
+        if flex is None:
+            continue
+        top = min(flex.max_minutes or eng.rules.max_shift_minutes, eng.rules.max_shift_minutes)
+        lengths = range(flex.min_minutes, top + 1, flex.step_minutes)
+        for start, end in free:
+            free_minutes = min(end, span.end + top) - max(start, span.start - top)
+            flexible += tiers * sum((free_minutes - n) // flex.step_minutes + 1
+                                    for n in lengths if n <= free_minutes)
+    return fixed, flexible
+
+
 def generate(team: Team, span: Span) -> list[Candidate]:
     """All candidates, sorted by engineer, start, end, tier."""
     out: list[Candidate] = []

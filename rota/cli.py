@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
+import traceback
 from typing import TYPE_CHECKING
 
 import click
 
 from rota import __version__
 from rota.errors import InputError
+from rota.limits import MAX_CANDIDATES, MAX_COUNT, MAX_SECONDS, MAX_WORKERS
 
 if TYPE_CHECKING:
     from rota.problem import Team
     from rota.schedule import Assignment
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Seconds(click.FloatRange):
+    """Seconds: finite, above 0, at most a week (a float range lets nan through)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, max=MAX_SECONDS, min_open=True)
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        got = super().convert(value, param, ctx)
+        if not math.isfinite(got):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return got
+
+
+class _Rota(click.Group):
+    """The command group: an error that escapes a command is an internal error, exit 3."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into exit 3
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            text = " ".join(f"{type(exc).__name__}: {exc}".split())
+            click.echo(f"internal error: {text}", err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 def _fail_input(exc: InputError) -> None:
@@ -53,9 +88,10 @@ def _write_or_fail(path: str, text: str | bytes) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Rota, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rota")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (exit 3).")
+def cli(debug: bool) -> None:
     """Plan and check follow-the-sun on-call rotas.
 
     Example: rota plan examples/follow-the-sun.yaml -o rota-out
@@ -66,11 +102,12 @@ def cli() -> None:
 @click.argument("config", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_dir", default="rota-out", show_default=True,
               type=click.Path(file_okay=False), help="Directory to write the plan into.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=_Seconds(),
               help="Wall-clock seconds for the whole plan (default: "
                    "solver.time_limit_seconds, 60).")
-@click.option("--workers", type=click.IntRange(min=0), help="Solver threads; 0 = all cores.")
-@click.option("--seed", type=click.IntRange(min=0), help="Solver random seed.")
+@click.option("--workers", type=click.IntRange(0, MAX_WORKERS),
+              help="Solver threads; 0 = all cores.")
+@click.option("--seed", type=click.IntRange(0, MAX_COUNT), help="Solver random seed.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--progress/--no-progress", default=None,
               help="Show the solver's progress on stderr (default: on in a terminal).")
@@ -92,7 +129,7 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
     from rota.schedule import schedule_csv
 
     try:
-        team = load_team(config)
+        team = load_team(config, max_candidates=MAX_CANDIDATES)
     except InputError as exc:
         _fail_input(exc)
     show = (not quiet and sys.stderr.isatty()) if progress is None else progress
@@ -117,7 +154,8 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
     try:
         write_all(out_dir, files)
     except OSError as exc:
-        click.echo(f"error: {out_dir}: cannot write: {exc.strerror or exc}", err=True)
+        click.echo(f"error: {exc.filename or out_dir}: cannot write: {exc.strerror or exc}; "
+                   f"no file in {out_dir} was changed", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if not quiet:
         click.echo(report.plan_text(result), nl=False)
@@ -148,14 +186,22 @@ def check(config: str, schedule: str, fmt: str, output: str | None, tier: str | 
     """
     from rota import report
     from rota.check import check as referee
+    from rota.notices import schedule_warnings
 
     team, assignments = _load_pair(config, schedule, tier)
     verdict = referee(team, assignments)
+    for warning in schedule_warnings(team, assignments, verdict, schedule):
+        click.echo(warning, err=True)
     text = report.CHECK_FORMATS[fmt](verdict, schedule)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_file:
-        with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(report.check_markdown(verdict, schedule))
+        try:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(report.check_markdown(verdict, schedule))
+        except OSError as exc:
+            click.echo(f"error: GITHUB_STEP_SUMMARY={summary_file}: cannot append: "
+                       f"{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
     if output:
         _write_or_fail(output, text)
     else:
@@ -295,7 +341,7 @@ def validate(config: str, hours: bool, strict: bool) -> None:
     from rota.config import load_team
 
     try:
-        team = load_team(config)
+        team = load_team(config, max_candidates=MAX_CANDIDATES)
     except InputError as exc:
         _fail_input(exc)
     cap = capacity(team)
@@ -304,11 +350,11 @@ def validate(config: str, hours: bool, strict: bool) -> None:
 
 
 @cli.command()
-@click.option("--engineers", required=True, type=click.IntRange(min=1),
-              help="Head-count; at least 20 (three regions of 6-7 people).")
+@click.option("--engineers", required=True, type=click.IntRange(1, 10_000),
+              help="Head-count; at least 20 (three regions of 6-7 people), at most 10,000.")
 @click.option("--weeks", required=True, type=click.IntRange(1, 52),
               help="Horizon in weeks from Monday 2027-03-01 (1-52).")
-@click.option("--seed", required=True, type=click.IntRange(min=0),
+@click.option("--seed", required=True, type=click.IntRange(0, MAX_COUNT),
               help="Random seed: the same arguments always give the same file.")
 @click.option("--understaffed", is_flag=True,
               help="Leave apac without weekend staff, so some hours cannot be covered.")

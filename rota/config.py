@@ -14,13 +14,26 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
 
 import yaml
 
 from rota.errors import ConfigError, Problem
+from rota.limits import (
+    MAX_ALIAS_NODES,
+    MAX_CONFIG_BYTES,
+    MAX_COUNT,
+    MAX_COVERAGE_MIN,
+    MAX_DEPTH,
+    MAX_SECONDS,
+    MAX_WEEK_HOURS,
+    MAX_WORKERS,
+    MIN_STEP_MINUTES,
+    read_capped,
+)
 from rota.problem import (
     DAY_NAMES,
+    FIRST_YEAR,
+    LAST_YEAR,
     MINUTES_PER_DAY,
     RULE_KEYS,
     CoverageRule,
@@ -35,6 +48,8 @@ from rota.problem import (
     WeeklyPattern,
     Window,
 )
+from rota.zones import suggest as zone_suggestion
+from rota.zones import zones
 
 Path_ = tuple[str | int, ...]
 Sites = dict[str, dict[str, Any] | None]
@@ -47,28 +62,27 @@ ENGINEER_KEYS = ("name", "id", "site", "email", "unavailable", *SITE_KEYS)
 RECURRING_KEYS = ("rrule", "start", "hours")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_HORIZON_DAYS = 366
-FIRST_YEAR, LAST_YEAR = 1971, 2200  # zone and holiday data make sense in between
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _SINGLE_DATETIME = ("a single date and time is not a range; "
                     "use a range like 2026-03-05T14:00..2026-03-05T18:00")
 
 
-def load_team(path: str | Path) -> Team:
-    """Read and validate a team file; raise ConfigError listing every problem."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError([Problem(name, f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse_team(raw, name)
+def load_team(path: str | Path, max_candidates: int | None = None) -> Team:
+    """Read and validate a team file; raise ConfigError listing every problem. With
+    `max_candidates`, also refuse a team whose candidate count would pass it."""
+    raw = read_capped(path, MAX_CONFIG_BYTES, ConfigError)
+    return parse_team(raw, str(path), max_candidates)
 
 
-def parse_team(raw: bytes | str, name: str = "<string>") -> Team:
+def parse_team(raw: bytes | str, name: str = "<string>",
+               max_candidates: int | None = None) -> Team:
     """Validate YAML text (bytes or str) into a Team."""
     text = _decode(raw, name)
     doc = _Document.compose(text, name)
     reader = _Reader(doc)
     team = reader.team()
+    if team is not None and max_candidates is not None:
+        reader.size(team, max_candidates)
     if reader.problems:
         raise ConfigError(_in_file_order(reader.problems))
     assert team is not None
@@ -104,11 +118,13 @@ class _Document:
         self.raw: dict[Path_, str] = {}
         self.problems: list[Problem] = []
         self.walking: set[int] = set()  # ids of the collection nodes being walked
+        self.flow: set[Path_] = set()  # mappings written in flow style, {a: b}
 
     @classmethod
     def compose(cls, text: str, name: str) -> _Document:
         doc = cls(name)
         try:
+            _check_shape(text, name)
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -144,7 +160,10 @@ class _Document:
         except yaml.constructor.ConstructorError as exc:
             self._problem(node.start_mark, _constructor_message(exc, node), path)
             return node.value
-        except (yaml.YAMLError, ValueError):
+        except Exception:  # noqa: BLE001 - a tag's constructor can fail any way (!!bool A)
+            if node.tag.startswith("tag:yaml.org,2002:") and not _implicit(node):
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                self._problem(node.start_mark, f"'{node.value}' is not a valid {tag}", path)
             return node.value
 
     def _problem(self, mark: yaml.Mark, message: str, path: Path_) -> None:
@@ -153,6 +172,8 @@ class _Document:
 
     def _walk_collection(self, node: yaml.Node, path: Path_, loader: yaml.SafeLoader) -> Any:
         if isinstance(node, yaml.MappingNode):
+            if node.flow_style:
+                self.flow.add(path)
             try:
                 loader.flatten_mapping(node)
             except yaml.MarkedYAMLError as exc:
@@ -173,6 +194,46 @@ class _Document:
                 out[key] = self._walk(value_node, sub, loader)
             return out
         return [self._walk(item, (*path, i), loader) for i, item in enumerate(node.value)]
+
+
+def _implicit(node: yaml.ScalarNode) -> bool:
+    """Whether the node's tag is the one YAML would resolve for its plain text."""
+    return node.style is None and node.tag == yaml.SafeLoader("").resolve(
+        yaml.ScalarNode, node.value, (True, False))
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and aliases expanding to more than
+    MAX_ALIAS_NODES nodes, from the event stream, before any node is built."""
+    sizes: dict[str, int] = {}  # anchor → nodes its value expands to
+    stack: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] per open collection
+    expanded = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) > MAX_DEPTH:
+                raise _limit_error(name, event, f"nesting deeper than {MAX_DEPTH} levels")
+            stack.append([event.anchor, 1])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, count = stack.pop()
+            stack[-1][1] += count
+            if anchor is not None:
+                sizes[anchor] = count
+        elif isinstance(event, yaml.ScalarEvent):
+            stack[-1][1] += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            count = sizes.get(event.anchor, 1)
+            expanded += count
+            stack[-1][1] += count
+            if expanded > MAX_ALIAS_NODES:
+                raise _limit_error(name, event, f"aliases expand to more than "
+                                                f"{MAX_ALIAS_NODES:,} nodes")
+
+
+def _limit_error(name: str, event: yaml.Event, what: str) -> ConfigError:
+    mark = event.start_mark
+    return ConfigError([Problem(name, f"refused: {what}", mark.line + 1, mark.column + 1)])
 
 
 def _constructor_message(exc: yaml.constructor.ConstructorError, node: yaml.Node) -> str:
@@ -209,11 +270,6 @@ def _closest(word: str, choices: Any) -> str | None:
 def _suggest(word: str, choices: Any) -> str:
     match = _closest(word, choices)
     return f" (did you mean '{match}'?)" if match else ""
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 @cache
@@ -294,7 +350,23 @@ class _Reader:
         self.error(path, f"expected a string, not {_kind(value)}")
         return None
 
-    def integer(self, path: Path_, minimum: int = 0, nullable: bool = False) -> int | None:
+    def name(self, path: Path_) -> str | None:
+        """A name (engineer, id, site, tier, shift, team): stripped, not empty, and free of
+        control characters, so every output can hold it on one line."""
+        text = self.text(path)
+        if text is None:
+            return None
+        text = text.strip()
+        if _control(text):
+            self.error(path, _control(text) or "")
+            return None
+        if not text:
+            self.error(path, "must not be empty")
+            return None
+        return text
+
+    def integer(self, path: Path_, minimum: int = 0, nullable: bool = False,
+                maximum: int = MAX_COUNT) -> int | None:
         value = self.get(path)
         if value is None and nullable:
             return None
@@ -302,12 +374,15 @@ class _Reader:
             self.error(path, f"expected a whole number, not {_kind(value)}")
             return None
         if value < minimum:
-            self.error(path, f"must be at least {minimum}, not {value}")
+            self.error(path, f"must be at least {minimum}, not {_short(value)}")
+            return None
+        if value > maximum:
+            self.error(path, f"must be at most {maximum}, not {_short(value)}")
             return None
         return value
 
-    def number(self, path: Path_, minimum: float = 0, nullable: bool = False,
-               positive: bool = False) -> float | None:
+    def number(self, path: Path_, *, maximum: float, minimum: float = 0,
+               nullable: bool = False, positive: bool = False) -> float | None:
         value = self.get(path)
         if value is None and nullable:
             return None
@@ -321,6 +396,9 @@ class _Reader:
         if value < minimum or (positive and value <= 0):
             bound = "greater than 0" if positive else f"at least {minimum:g}"
             self.error(path, f"must be {bound}, not {value:g}")
+            return None
+        if value > maximum:
+            self.error(path, f"must be at most {maximum:g}, not {value:g}")
             return None
         if abs(value * 60 - round(value * 60)) > 1e-9:
             self.error(path, f"{value:g} hours is not a whole number of minutes")
@@ -358,9 +436,9 @@ class _Reader:
             return None
         if allow_local and name == "local":
             return name
-        if name not in _zones():
-            choices = _zones() | {"local"} if allow_local else _zones()
-            self.error(path, f"unknown time zone '{name}'{_suggest(name, choices)}")
+        if name not in zones():
+            extra = frozenset({"local"} if allow_local else ())
+            self.error(path, f"unknown time zone '{name}'{zone_suggestion(name, extra)}")
             return None
         return name
 
@@ -445,8 +523,13 @@ class _Reader:
                              f"not {_kind(value)}")
             return None
         week: list[tuple[Window, ...]] = [()] * 7
-        for key in value:
+        for i, key in enumerate(value):
             days = self.days(key, (*path, key), at_key=True)
+            if value[key] is None and path in self.doc.flow and i < len(value) - 1:
+                self.error((*path, key), f"no hours for '{key}': in {{...}} a comma ends a key; "
+                                         f"quote days with commas, like "
+                                         f"{{\"mon,wed\": \"09:00-17:00\"}}", at_key=True)
+                continue
             wins = self.windows((*path, key))
             if days is None or wins is None:
                 continue
@@ -558,7 +641,7 @@ class _Reader:
         if "version" in top and top["version"] != 1:
             self.error(("version",), f"unsupported version {_repr(top['version'])}; "
                                      "this rota reads version 1")
-        name = self.text(("team",)) if "team" in top else Path(self.doc.name).stem
+        name = self.name(("team",)) if "team" in top else Path(self.doc.name).stem
         horizon = self.horizon() if self.require(top, "horizon") else None
         if horizon is not None:  # every zone lies within a day of the horizon's own dates
             self.span_dates = (horizon.start - timedelta(days=2),
@@ -639,14 +722,11 @@ class _Reader:
             elif key == "night":
                 got = self.window(self.text(sub) or "", sub)
             elif key in ("min_rest_hours",):
-                got = self.number(sub)
+                got = self.number(sub, maximum=MAX_HORIZON_DAYS * 24)
             elif key == "max_shift_hours":
-                got = self.number(sub, positive=True)
-                if got is not None and got > 24:
-                    self.error(sub, f"must be at most 24, not {got:g}")
-                    got = None
+                got = self.number(sub, positive=True, maximum=24)
             elif key == "max_hours_per_week":
-                got = self.number(sub, nullable=True, positive=True)
+                got = self.number(sub, nullable=True, positive=True, maximum=MAX_WEEK_HOURS)
             else:
                 got = self.integer(sub, minimum=0, nullable=True)
             if got is None and mapping.get(key) is not None:
@@ -663,6 +743,9 @@ class _Reader:
             return None
         out: Sites = {}
         for site in value:
+            if _control(site):
+                self.error((*path, site), _control(site) or "", at_key=True)
+                continue
             out[site] = self.mapping((*path, site), SITE_KEYS, f"site '{site}'")
             if out[site] is not None:
                 self.site((*path, site), out[site] or {})
@@ -722,17 +805,18 @@ class _Reader:
         if "name" not in own:
             self.missing(path, "name")
             return None
-        name = self.text((*path, "name"))
-        eng_id = self.text((*path, "id")) if "id" in own else (slug(name) if name else None)
-        site_name = self.text((*path, "site")) if "site" in own else None
+        name = self.name((*path, "name"))
+        eng_id = self.name((*path, "id")) if "id" in own else (slug(name) if name else None)
+        site_name = self.name((*path, "site")) if "site" in own else None
         site: dict[str, Any] = {}
         site_path: Path_ = ()
         if "site" in own:
             if site_name is None or sites is None or sites.get(site_name, {}) is None:
                 return None  # the value, `sites` or the site itself is reported
             if site_name not in sites:
-                self.error((*path, "site"),
-                           f"unknown site '{site_name}'{_suggest(site_name, sites)}")
+                known = _known(tuple(sites)) if sites else ""
+                self.error((*path, "site"), f"unknown site '{site_name}'"
+                                            f"{_suggest(site_name, sites) or known}")
                 return None
             site, site_path = sites[site_name] or {}, ("sites", site_name)
 
@@ -782,11 +866,12 @@ class _Reader:
         """A tier name or a non-empty list of them; None if any is malformed."""
         value = self.get(path)
         if isinstance(value, str):
-            return (value,)
+            one = self.name(path)
+            return None if one is None else (one,)
         if not isinstance(value, list) or not value:
             self.error(path, f"expected a non-empty list of tier names, not {_kind(value)}")
             return None
-        out = [self.text((*path, i)) for i in range(len(value))]
+        out = [self.name((*path, i)) for i in range(len(value))]
         return None if None in out else tuple(t for t in out if t is not None)
 
     def shifts(self) -> tuple[ShiftTemplate, ...]:
@@ -807,7 +892,7 @@ class _Reader:
             if missing:
                 self.missing(at, missing[0])
                 continue
-            name = self.text((*at, "name"))
+            name = self.name((*at, "name"))
             if name in names:
                 self.error((*at, "name"), f"duplicate shift name '{name}'")
             names.add(name or "")
@@ -831,16 +916,16 @@ class _Reader:
         value = self.mapping(path, ("min_hours", "max_hours", "step_minutes"), "flexible")
         if value is None:
             return None
-        lo = self.number((*path, "min_hours"), positive=True) if "min_hours" in value else 4
-        hi = self.number((*path, "max_hours"), positive=True) if "max_hours" in value else None
-        step = self.integer((*path, "step_minutes"), 1) if "step_minutes" in value else 60
+        lo = (self.number((*path, "min_hours"), positive=True, maximum=24)
+              if "min_hours" in value else 4)
+        hi = (self.number((*path, "max_hours"), positive=True, maximum=24)
+              if "max_hours" in value else None)
+        step = (self.integer((*path, "step_minutes"), MIN_STEP_MINUTES, maximum=MINUTES_PER_DAY)
+                if "step_minutes" in value else 60)
         if lo is None or step is None or ("max_hours" in value and hi is None):
             return None
         if hi is not None and hi < lo:
             self.error((*path, "max_hours"), f"max_hours {hi:g} is below min_hours {lo:g}")
-            return None
-        if step > MINUTES_PER_DAY:
-            self.error((*path, "step_minutes"), f"must be at most 1440, not {step}")
             return None
         return Flexible(min_minutes=round(lo * 60),
                         max_minutes=None if hi is None else round(hi * 60), step_minutes=step)
@@ -860,8 +945,8 @@ class _Reader:
             if "tier" not in item or "min" not in item:
                 self.missing(at, "tier" if "tier" not in item else "min")
                 continue
-            tier = self.text((*at, "tier"))
-            count = self.integer((*at, "min"), minimum=0)
+            tier = self.name((*at, "tier"))
+            count = self.integer((*at, "min"), minimum=0, maximum=MAX_COVERAGE_MIN)
             days = self.day_list((*at, "days")) if "days" in item else frozenset(range(7))
             windows = self.windows((*at, "hours")) if "hours" in item else ((0, MINUTES_PER_DAY),)
             tz = self.timezone((*at, "timezone")) if "timezone" in item else "UTC"
@@ -877,13 +962,39 @@ class _Reader:
         if value is None:
             return None
         base = SolverSettings()
-        limit = (self.number((*path, "time_limit_seconds"), positive=True)
+        limit = (self.number((*path, "time_limit_seconds"), positive=True, maximum=MAX_SECONDS)
                  if "time_limit_seconds" in value else base.time_limit_seconds)
-        workers = self.integer((*path, "workers"), 0) if "workers" in value else base.workers
+        workers = (self.integer((*path, "workers"), 0, maximum=MAX_WORKERS)
+                   if "workers" in value else base.workers)
         seed = self.integer((*path, "seed"), 0) if "seed" in value else base.seed
         if limit is None or workers is None or seed is None:
             return None
         return SolverSettings(time_limit_seconds=limit, workers=workers, seed=seed)
+
+    def size(self, team: Team, limit: int) -> None:
+        """Refuse a team whose candidates `plan` would build pass `limit`, naming the
+        settings that drive the count."""
+        from rota.candidates import estimate
+        from rota.timeline import Span
+
+        fixed, flexible = estimate(team, Span.of(team.horizon))
+        if fixed + flexible <= limit:
+            return
+        drivers = [f"{len(team.engineers)} engineers", f"{team.horizon.days} days of horizon"]
+        if flexible >= fixed and team.flexible is not None:
+            has_step = self.has(("flexible", "step_minutes"))
+            path: Path_ = ("flexible", "step_minutes") if has_step else ("flexible",)
+            flex = team.flexible
+            drivers.append(f"flexible.step_minutes {flex.step_minutes} with lengths from "
+                           f"{flex.min_minutes / 60:g} h to the longest shift")
+            advice = "raise step_minutes, narrow min_hours..max_hours"
+        else:
+            path = ("shifts",)
+            drivers.append(f"{len(team.shifts)} shift templates")
+            advice = "use fewer shift templates"
+        self.error(path, f"refused: about {fixed + flexible:,} candidate shifts, more than the "
+                         f"limit of {limit:,}; they grow with {', '.join(drivers)}; {advice}, "
+                         f"shorten the horizon or plan fewer engineers at once")
 
     def check_tiers(self, shifts: tuple[ShiftTemplate, ...],
                     coverage: tuple[CoverageRule, ...]) -> None:
@@ -920,5 +1031,24 @@ def _kind(value: Any) -> str:
     return _repr(value)
 
 
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control(text: str) -> str | None:
+    """What is wrong with a name holding a control, line-separator or bidi-override
+    character, or None."""
+    for char in text:
+        if char in _BIDI or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+            return f"contains the control character U+{ord(char):04X}; names may not"
+    return None
+
+
+def _short(number: int) -> str:
+    """An integer as text, shortened if it is huge (Python refuses to print 4,300 digits)."""
+    digits = len(str(abs(number))) if abs(number) < 10**4000 else 4001
+    return str(number) if digits <= 20 else f"a number of {digits} digits"
+
+
 def _repr(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, (str, date)) else repr(value)
+    text = f"'{value}'" if isinstance(value, (str, date)) else repr(value)
+    return text if len(text) <= 80 else text[:76] + "...'"

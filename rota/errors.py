@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -41,6 +42,10 @@ class ScheduleError(InputError):
     """A schedule CSV is malformed."""
 
 
+_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
+
+
 def _one_line(text: str) -> str:
-    """Values quoted in a message must not break the one-line-per-problem promise."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """Values quoted in a message must not break the one-line-per-problem promise: every
+    character that ends a line (or cannot be printed, a lone surrogate) is escaped."""
+    return _BREAKS.sub(lambda m: ascii(m[0])[1:-1], text)

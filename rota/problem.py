@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 1440
+FIRST_YEAR, LAST_YEAR = 1971, 2200  # zone and holiday data make sense in between
 
 Window = tuple[int, int]
 """(start, end) in minutes after local midnight, 0 <= start < end <= start + 1440."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import html
 import json
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from rota.check import RULES, CheckResult, Segment, Violation
 from rota.problem import Team
-from rota.schedule import Assignment, hours_text
+from rota.schedule import Assignment, csv_text, hours_text
 from rota.timeline import from_minute, iso_utc, local_date, public_holidays
 
 if TYPE_CHECKING:  # the planner loads the solver; check and validate must not
@@ -20,14 +20,6 @@ GAP_COLUMNS = ("tier", "start_utc", "end_utc", "required", "assigned", "missing"
 COVERAGE_COLUMNS = ("hour_utc", "tier", "required", "min_assigned", "covered")
 
 
-def _csv(header: tuple[str, ...], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def gap_row(gap: Segment) -> dict[str, Any]:
     return {"tier": gap.tier, "start_utc": iso_utc(gap.start), "end_utc": iso_utc(gap.end),
             "required": gap.required, "assigned": gap.assigned, "missing": gap.missing,
@@ -35,7 +27,7 @@ def gap_row(gap: Segment) -> dict[str, Any]:
 
 
 def gaps_csv(verdict: CheckResult) -> str:
-    return _csv(GAP_COLUMNS, [list(gap_row(g).values()) for g in verdict.gaps])
+    return csv_text(GAP_COLUMNS, [list(gap_row(g).values()) for g in verdict.gaps])
 
 
 def hourly(verdict: CheckResult) -> list[tuple[int, str, int, int, bool]]:
@@ -53,7 +45,7 @@ def hourly(verdict: CheckResult) -> list[tuple[int, str, int, int, bool]]:
 
 
 def coverage_csv(verdict: CheckResult) -> str:
-    return _csv(COVERAGE_COLUMNS, [[iso_utc(h), t, r, a, str(c).lower()]
+    return csv_text(COVERAGE_COLUMNS, [[iso_utc(h), t, r, a, str(c).lower()]
                                    for h, t, r, a, c in hourly(verdict)])
 
 
@@ -196,7 +188,7 @@ def plan_text(p: Plan) -> str:
 
 def report_md(p: Plan) -> str:
     verdict, res = p.verdict, p.result
-    lines = [f"# Rota: {p.team.name}", "",
+    lines = [f"# Rota: {_md(p.team.name)}", "",
              f"- Horizon: {iso_utc(p.span.start)} .. {iso_utc(p.span.end)} "
              f"({p.team.horizon.days} days, {p.team.horizon.timezone})",
              f"- Status: **{'covered' if p.covered else 'gaps'}**; uncovered person-minutes: "
@@ -207,12 +199,12 @@ def report_md(p: Plan) -> str:
     if warning:
         lines += [f"> **{warning}**", ""]
     for tier in verdict.segments:
-        lines += [f"## Week grid: {tier}", "", "```", week_grid(verdict, tier), "```", ""]
+        lines += [f"## Week grid: {_md(tier)}", "", "```", week_grid(verdict, tier), "```", ""]
     lines += ["## Gaps", ""]
     if verdict.gaps:
         lines += ["| tier | start (UTC) | end (UTC) | required | assigned | minutes |",
                   "|---|---|---|---|---|---|"]
-        lines += [f"| {g.tier} | {iso_utc(g.start)} | {iso_utc(g.end)} | {g.required} | "
+        lines += [f"| {_md(g.tier)} | {iso_utc(g.start)} | {iso_utc(g.end)} | {g.required} | "
                   f"{g.assigned} | {g.minutes} |" for g in verdict.gaps]
     else:
         lines.append("None: every minute is covered.")
@@ -220,14 +212,27 @@ def report_md(p: Plan) -> str:
               "| engineer | site | time zone | hours | shifts | weekend h | holiday h | load |",
               "|---|---|---|---|---|---|---|---|"]
     for row in engineer_loads(p.team, res.assignments, p.span):
-        lines.append(f"| {_md(row['name'])} | {row['site'] or ''} | {row['timezone']} | "
+        lines.append(f"| {_md(row['name'])} | {_md(row['site'] or '')} | {row['timezone']} | "
                      f"{row['hours']:g} | {row['shifts']} | {row['weekend_hours']:g} | "
                      f"{row['holiday_hours']:g} | {row['load']:.0%} |")
     return "\n".join(lines) + "\n"
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
+
+
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text that markdown (and the HTML GitHub allows in it) shows as written, on one line."""
+    one_line = " ".join(text.splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def _code(text: str) -> str:
+    """A markdown code span holding `text` as written (no markup inside one)."""
+    one_line = " ".join(text.splitlines())
+    fence = "`" * (max((len(run) for run in re.findall("`+", one_line)), default=0) + 1)
+    pad = " " if one_line.startswith("`") or one_line.endswith("`") else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"
 
 
 # ----- check output ----------------------------------------------------------------------
@@ -259,7 +264,7 @@ def check_markdown(verdict: CheckResult, schedule: str = "schedule") -> str:
     icon = "✅" if verdict.passed else "❌"
     total = sum(verdict.uncovered.values())
     lines = [f"## {icon} rota check: {'pass' if verdict.passed else 'fail'}", "",
-             f"`{_md(schedule)}`: {len(verdict.gaps)} gap(s), {total} uncovered "
+             f"{_code(schedule)}: {len(verdict.gaps)} gap(s), {total} uncovered "
              f"person-minutes, {len(verdict.violations)} rule(s) broken.", ""]
     if verdict.gaps:
         lines += ["### Gaps", "", "| tier | start (UTC) | end (UTC) | required | assigned | "
@@ -325,7 +330,11 @@ def check_junit(verdict: CheckResult, schedule: str = "schedule.csv") -> str:
     suite.set("failures", str(sum(1 for *_, f in cases if f)))
     suite.set("file", schedule)
     ET.indent(suite)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, "unicode") + "\n"
+    xml = _XML_INVALID.sub(lambda m: f"\\x{ord(m[0]):02x}", ET.tostring(suite, "unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 CHECK_FORMATS = {"text": lambda v, s: check_text(v), "json": lambda v, s: check_json(v),
