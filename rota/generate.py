@@ -33,6 +33,7 @@ bytes.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import random
@@ -74,10 +75,13 @@ PEAK_SHIFT = (12 * 60, 18 * 60)  # UTC, mon-fri: a short tier-2 shift that staff
 LOAD_MAX_SHIFTS = 6  # the rules' own limits: the witness keeps them, with no room to spare
 LOAD_MAX_RUN = 6
 # With --load the tier-1 hand-offs are staggered so that they tile the union of the three
-# business days with barely an overlap (London's 08:00 is Singapore's afternoon, New
-# York's morning London's afternoon); the requirement stays 08:00-17:00 in each zone.
-LOAD_TIER1 = {"apac": (8 * 60, 17 * 60), "emea": (9 * 60, 16 * 60), "amer": (10 * 60, 17 * 60)}
-LOAD_TRIES = 24  # designs tried, closest estimate first, before giving up
+# business days with barely an overlap: London from 08:00 covers Singapore's last hour,
+# New York from 10:00 London's last two, London New York's first two, in every DST
+# combination. The requirement stays 08:00-17:00 in each zone.
+LOAD_TIER1 = {"apac": (8 * 60, 16 * 60), "emea": (8 * 60, 15 * 60), "amer": (10 * 60, 17 * 60)}
+LOAD_TRIES = 6  # designs tried per target, closest estimate first
+LOAD_STEPS = 8  # targets: L, then 0.03 lower each time none of those is coverable
+WITNESS_ATTEMPTS = 4  # tie orders the witness tries per design
 
 
 @dataclass(frozen=True)
@@ -180,9 +184,11 @@ def _load_roles(region: str, size: int, design: Design) -> dict[str, int] | None
     the rest tier-2 weekday staff; None when the region is too small for the design."""
     shift = LOAD_TIER1[region][1] - LOAD_TIER1[region][0]
     per_person = max(1, min(5, design.hours * 60 // shift))  # business days in a week
-    tier1 = math.ceil(5 * design.tier1 * 1.1 / per_person)
-    both = min(tier1, max(1, round(0.15 * size)))
-    counts = {T1: tier1 - both, BOTH: both,
+    tier1 = math.ceil(5 * design.tier1 * 1.15 / per_person)
+    # a few tier-1 specialists in larger regions; every other tier-1 holder takes tier 2
+    # as well, so that no hour of a tight team is stuck in one tier
+    only = min(tier1 - 1, round(0.10 * size)) if size >= 8 else 0
+    counts = {T1: only, BOTH: tier1 - only,
               WEEKEND: math.ceil(1.25 * design.tier2),  # each works 2 weekend days
               PEAK: math.ceil(0.6 * design.tier2) if region != "apac" else 0,
               PART_TIME: round(0.08 * size), PERSONAL: round(0.07 * size)}
@@ -347,16 +353,23 @@ def _build_loaded(engineers: int, weeks: int, seed: int, understaffed: bool,
         raise ValueError(f"--weeks must be between 1 and {MAX_WEEKS}, not {weeks}")
     best: Generated | None = None
     found = 0
-    for design in _designs(engineers, weeks, load)[:LOAD_TRIES]:
-        try:
-            generated = _Builder(engineers, weeks, seed, False, design, load).run()
-        except _NoWitness:
-            continue
-        assert generated.load is not None
-        found += 1
-        if best is None or abs(generated.load - load) < abs(best.load - load):  # type: ignore
-            best = generated
-        if abs(generated.load - load) <= 0.02 or found >= 3:
+    tried: set[Design] = set()
+    for step in range(LOAD_STEPS):  # aim a little lower each time no design is coverable
+        for design in _designs(engineers, weeks, load - 0.03 * step)[:LOAD_TRIES]:
+            if design in tried:
+                continue
+            tried.add(design)
+            try:
+                generated = _Builder(engineers, weeks, seed, False, design, load).run()
+            except _NoWitness:
+                continue
+            assert generated.load is not None
+            found += 1
+            if best is None or abs(generated.load - load) < abs(best.load - load):  # type: ignore
+                best = generated
+            if abs(generated.load - load) <= 0.02 or found >= 3:
+                break
+        if best is not None:
             break
     if best is None:
         raise ValueError(f"load {load:g} is too high for {engineers} engineers: no team "
@@ -440,7 +453,19 @@ class _Builder:
         for region, size in zip(REGIONS, self._region_sizes()):
             self._draw_region(region, size)
         self._draw_leave()
-        self._draw_witness()
+        if self.design is None:
+            self._draw_witness()
+        else:  # a greedy can paint itself into a corner: a few more orders before giving up
+            keep = {id(site): site for site in SITES}  # sites are shared, never copied
+            people = copy.deepcopy(self.people, dict(keep))
+            for attempt in range(WITNESS_ATTEMPTS):
+                try:
+                    self._draw_witness()
+                    break
+                except _NoWitness:
+                    if attempt == WITNESS_ATTEMPTS - 1:
+                        raise
+                    self.people, self.witness = copy.deepcopy(people, dict(keep)), []
         if self.design is None:
             return Generated(self._yaml(), sorted(self.witness, key=lambda w: (w[3], w[0])),
                              self.unstaffed)
@@ -769,9 +794,8 @@ class _Builder:
                 if self.design is None:
                     eng, day = min(ready, key=lambda p: (p[0].per_block[block], len(p[0].shifts),
                                                          tie[order[id(p[0])]]))
-                else:  # specialists first, then whoever has the most hours left this block
+                else:  # whoever has the most hours left this block
                     eng, day = min(ready, key=lambda p: (
-                        len(p[0].tiers),
                         p[0].minutes_per_block[block] - p[0].max_minutes,
                         len(p[0].shifts), tie[order[id(p[0])]]))
                 eng.shifts.append((slot.start, slot.end, day))
