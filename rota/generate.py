@@ -519,7 +519,8 @@ class _Builder:
                 lo = min(w[0] for w in walls) // 30 * 30
                 hi = -(-max(w[1] for w in walls) // 30) * 30
                 out[(site.key, tier)] = (lo, hi)
-            walls = [(_wall(s.start, site.timezone), _wall(s.start, site.timezone) + s.end - s.start)
+            walls = [(_wall(s.start, site.timezone),
+                      _wall(s.start, site.timezone) + s.end - s.start)
                      for s in self.slots if s.region == PEAK and site.region != "apac"]
             if walls:
                 out[(site.key, PEAK)] = (min(w[0] for w in walls) // 30 * 30,
