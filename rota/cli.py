@@ -358,14 +358,19 @@ def validate(config: str, hours: bool, strict: bool) -> None:
               help="Random seed: the same arguments always give the same file.")
 @click.option("--understaffed", is_flag=True,
               help="Leave apac without weekend staff, so some hours cannot be covered.")
+@click.option("--load", type=float, default=None,
+              help="A tight team: required person-hours / capacity close to L (0 < L < 1); "
+                   "at least 10 engineers.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the team to FILE instead of standard output.")
-def generate(engineers: int, weeks: int, seed: int, understaffed: bool,
+def generate(engineers: int, weeks: int, seed: int, understaffed: bool, load: float | None,
              output: str | None) -> None:
     """Write a realistic follow-the-sun team file (SPEC format): sites in APAC, EMEA and
     the Americas (+05:30, +05:45, Australia), holidays, leave, tier 1 and tier 2, fixed
     UTC hand-offs and flexible shifts. Full coverage is possible by construction unless
-    --understaffed. At least 20 engineers are needed.
+    --understaffed. At least 20 engineers are needed (10 with --load, which scales demand
+    and weekly hours so that required person-hours / capacity is close to L and says the
+    load it reached in the file's header).
 
     Exit 0 on success, 2 on bad usage.
 
@@ -375,7 +380,7 @@ def generate(engineers: int, weeks: int, seed: int, understaffed: bool,
     from rota.output import write_atomic
 
     try:
-        text = generate_team(engineers, weeks, seed, understaffed=understaffed)
+        text = generate_team(engineers, weeks, seed, understaffed=understaffed, load=load)
     except ValueError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)

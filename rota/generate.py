@@ -33,7 +33,9 @@ bytes.
 
 from __future__ import annotations
 
+import copy
 import json
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -62,6 +64,24 @@ WITNESS_MAX_SHIFTS = 5  # per 7-day block; the rule allows 6
 WITNESS_MAX_RUN = 5  # consecutive days; the rule allows 6
 DEFAULT_WEEKLY_MINUTES = 48 * 60
 MIN_REST = 11 * 60
+
+# `--load L`: a tight team. Demand is scaled by integer multipliers of the tier-2 and
+# tier-1 minimums and the team's weekly cap is chosen, so that required person-hours ÷
+# capacity comes as close to L as the head-count allows.
+LOAD_MIN_ENGINEERS = 10
+LOAD_HOURS = tuple(range(36, 49, 2))  # the team's max_hours_per_week, one per team
+LOAD_FLEX = (6, 10, 30)  # flexible min_hours, max_hours, step_minutes
+PEAK_SHIFT = (12 * 60, 18 * 60)  # UTC, mon-fri: a short tier-2 shift that staffs the peak
+LOAD_MAX_SHIFTS = 6  # the rules' own limits: the witness keeps them, with no room to spare
+LOAD_MAX_RUN = 6
+# With --load the tier-1 hand-offs are staggered so that they tile the union of the three
+# business days with barely an overlap: London from 08:00 covers Singapore's last hour,
+# New York from 10:00 London's last two, London New York's first two, in every DST
+# combination. The requirement stays 08:00-17:00 in each zone.
+LOAD_TIER1 = {"apac": (8 * 60, 16 * 60), "emea": (8 * 60, 15 * 60), "amer": (10 * 60, 17 * 60)}
+LOAD_TRIES = 6  # designs tried per target, closest estimate first
+LOAD_STEPS = 8  # targets: L, then 0.03 lower each time none of those is coverable
+WITNESS_ATTEMPTS = 4  # tie orders the witness tries per design
 
 
 @dataclass(frozen=True)
@@ -146,6 +166,98 @@ _ROLE_SHARES = {T1: 0.10, BOTH: 0.15, WEEKEND: 0.25, PART_TIME: 0.08, PERSONAL: 
 _ROLE_MINIMUM = {T1: 1, BOTH: 1, WEEKEND: 2, PART_TIME: 0, PERSONAL: 0}
 _WEEKDAY_MINIMUM = 2
 _WEEKEND_DAYS = ("daily", "wed-sun", "thu-mon", "fri-tue")
+PEAK = "peak"  # a role with --load: weekdays around the peak shift only (emea, amer)
+
+
+@dataclass(frozen=True)
+class Design:
+    """With --load: the tier-2 and tier-1 multipliers and the team's weekly hours."""
+
+    tier2: int  # tier 2 needs this many around the clock, twice as many at the peak
+    tier1: int  # tier 1 needs this many in each region's business hours
+    hours: int  # the team's max_hours_per_week (part-timers keep their lower cap)
+
+
+def _load_roles(region: str, size: int, design: Design) -> dict[str, int] | None:
+    """How many of each role a region of `size` gets for `design`: enough tier-1 holders
+    for the business days, weekend crews for the weekends, peak people in emea and amer,
+    the rest tier-2 weekday staff; None when the region is too small for the design."""
+    shift = LOAD_TIER1[region][1] - LOAD_TIER1[region][0]
+    per_person = max(1, min(5, design.hours * 60 // shift))  # business days in a week
+    tier1 = math.ceil(5 * design.tier1 * 1.15 / per_person)
+    # a few tier-1 specialists in larger regions; every other tier-1 holder takes tier 2
+    # as well, so that no hour of a tight team is stuck in one tier
+    only = min(tier1 - 1, round(0.10 * size)) if size >= 8 else 0
+    counts = {T1: only, BOTH: tier1 - only,
+              WEEKEND: math.ceil(1.25 * design.tier2),  # each works 2 weekend days
+              PEAK: math.ceil(0.6 * design.tier2) if region != "apac" else 0,
+              PART_TIME: round(0.08 * size), PERSONAL: round(0.07 * size)}
+    floor = {T1: 0, BOTH: 1, WEEKEND: design.tier2, PEAK: 0, PART_TIME: 0, PERSONAL: 0}
+    for role in (PERSONAL, PART_TIME, PEAK, WEEKEND, T1):
+        while sum(counts.values()) > size and counts[role] > floor[role]:
+            counts[role] -= 1
+    if sum(counts.values()) > size:
+        return None
+    counts[WEEKDAY] = size - sum(counts.values())
+    return counts
+
+
+def _region_sizes(n: int) -> list[int]:
+    sizes = [round(n * r.share) for r in REGIONS[:-1]]
+    return [*sizes, n - sum(sizes)]
+
+
+def _weekdays(weeks: int) -> int:
+    return 5 * weeks  # the horizon starts on a Monday and lasts whole weeks
+
+
+def _tier1_minutes(weeks: int) -> int:
+    """The minutes of the horizon in which tier 1 is required: the union of the three
+    regions' business hours (the requirement at an instant is the max of the rules)."""
+    h_start = local_midnight(HORIZON_START, "UTC")
+    h_end = h_start + weeks * 7 * 1440
+    spans = sorted((max(h_start, localize(day, TIER1_HOURS[0], r.tier1_zone, is_end=False)),
+                    min(h_end, localize(day, TIER1_HOURS[1], r.tier1_zone, is_end=True)))
+                   for r in REGIONS for d in range(-1, weeks * 7 + 1)
+                   if (day := HORIZON_START + timedelta(days=d)).weekday() < 5)
+    total, reach = 0, h_start
+    for start, end in spans:
+        start = max(start, reach)
+        if end > start:
+            total, reach = total + end - start, end
+    return total
+
+
+def _required_minutes(design: Design, weeks: int, tier1_minutes: int) -> int:
+    """Required person-minutes over the horizon (what `rota validate` counts): tier 2
+    around the clock plus the weekday peak, tier 1 in the union of business hours."""
+    tier2 = design.tier2 * (weeks * 7 * 1440 + _weekdays(weeks) * (PEAK_HOURS[1] - PEAK_HOURS[0]))
+    return tier2 + design.tier1 * tier1_minutes
+
+
+def _designs(n: int, weeks: int, load: float) -> list[Design]:
+    """Every design the head-count can staff, closest estimated load first; among those
+    about as close, balanced tiers and a cap near 40 hours."""
+    ranked = []
+    tier1_minutes = _tier1_minutes(weeks)
+    top = max(1, math.ceil(n * max(LOAD_HOURS) / 100))
+    for hours in LOAD_HOURS:
+        for m2 in range(1, top + 1):
+            for m1 in range(1, top + 1):
+                design = Design(m2, m1, hours)
+                roles = [_load_roles(r.key, size, design)
+                         for r, size in zip(REGIONS, _region_sizes(n))]
+                if any(r is None for r in roles):
+                    continue
+                part = sum(r[PART_TIME] for r in roles if r)
+                capacity = ((n - part) * hours + part * 28) * weeks * 60
+                estimate = _required_minutes(design, weeks, tier1_minutes) / capacity
+                if estimate >= 1:
+                    break
+                ranked.append((round(abs(estimate - load), 2), abs(m2 - m1), abs(hours - 40),
+                               m2, m1, design))
+    ranked.sort(key=lambda r: r[:5])
+    return [r[-1] for r in ranked]
 
 Window = tuple[int, int]  # local minutes after midnight
 
@@ -175,6 +287,8 @@ class _Engineer:
     volunteer: bool = False  # works on public holidays
     prefer: dict[str, str] | None = None
     avoid: dict[str, str] | None = None
+    team_hours: int = DEFAULT_WEEKLY_MINUTES // 60  # the team's max_hours_per_week
+    max_weekend: int | None = None  # weekend days per 7-day block (None = no limit)
     # witness bookkeeping
     shifts: list[tuple[int, int, date]] = field(default_factory=list)
     per_block: dict[int, int] = field(default_factory=lambda: defaultdict(int))
@@ -182,7 +296,7 @@ class _Engineer:
 
     @property
     def max_minutes(self) -> int:
-        return DEFAULT_WEEKLY_MINUTES if self.max_hours is None else self.max_hours * 60
+        return (self.team_hours if self.max_hours is None else self.max_hours) * 60
 
 
 @dataclass
@@ -192,20 +306,75 @@ class Generated:
     yaml: str
     witness: list[tuple[str, str, str, int, int]]
     unstaffed: list[Slot]  # slots the witness could not staff (only with understaffed)
+    design: Design | None = None  # with --load
+    required: int = 0  # with --load: required person-minutes over the horizon
+    capacity: int = 0  # with --load: Σ max_hours_per_week × weeks, in minutes
+
+    @property
+    def load(self) -> float | None:
+        return self.required / self.capacity if self.capacity else None
 
 
-def generate_team(engineers: int, weeks: int, seed: int, understaffed: bool = False) -> str:
+class _NoWitness(Exception):
+    """With --load: the witness found nobody for a slot, even by recruiting."""
+
+
+def generate_team(engineers: int, weeks: int, seed: int, understaffed: bool = False,
+                  load: float | None = None) -> str:
     """The YAML text of a generated team (SPEC §2)."""
-    return build(engineers, weeks, seed, understaffed).yaml
+    return build(engineers, weeks, seed, understaffed, load).yaml
 
 
-def build(engineers: int, weeks: int, seed: int, understaffed: bool = False) -> Generated:
+def build(engineers: int, weeks: int, seed: int, understaffed: bool = False,
+          load: float | None = None) -> Generated:
+    if load is not None:
+        return _build_loaded(engineers, weeks, seed, understaffed, load)
     if engineers < MIN_ENGINEERS:
         raise ValueError(f"--engineers must be at least {MIN_ENGINEERS} for a three-region "
                          f"follow-the-sun team, not {engineers}")
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValueError(f"--weeks must be between 1 and {MAX_WEEKS}, not {weeks}")
     return _Builder(engineers, weeks, seed, understaffed).run()
+
+
+def _build_loaded(engineers: int, weeks: int, seed: int, understaffed: bool,
+                  load: float) -> Generated:
+    """A tight team: the designs closest to `load` are drawn in turn until one's witness
+    staffs every slot; of the first few that do, the closest achieved load wins."""
+    if not 0 < load < 1:
+        raise ValueError(f"--load must be above 0 and below 1, not {load:g}")
+    if understaffed:
+        raise ValueError("--load makes a coverable team; it cannot be combined with "
+                         "--understaffed")
+    if engineers < LOAD_MIN_ENGINEERS:
+        raise ValueError(f"--engineers must be at least {LOAD_MIN_ENGINEERS} with --load, "
+                         f"not {engineers}")
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValueError(f"--weeks must be between 1 and {MAX_WEEKS}, not {weeks}")
+    best: Generated | None = None
+    found = 0
+    tried: set[Design] = set()
+    for step in range(LOAD_STEPS):  # aim a little lower each time no design is coverable
+        for design in _designs(engineers, weeks, load - 0.03 * step)[:LOAD_TRIES]:
+            if design in tried:
+                continue
+            tried.add(design)
+            try:
+                generated = _Builder(engineers, weeks, seed, False, design, load).run()
+            except _NoWitness:
+                continue
+            assert generated.load is not None
+            found += 1
+            if best is None or abs(generated.load - load) < abs(best.load - load):  # type: ignore
+                best = generated
+            if abs(generated.load - load) <= 0.02 or found >= 3:
+                break
+        if best is not None:
+            break
+    if best is None:
+        raise ValueError(f"load {load:g} is too high for {engineers} engineers: no team "
+                         "drawn for it is coverable; lower --load or add engineers")
+    return best
 
 
 # ----- time helpers -----------------------------------------------------------------------
@@ -264,8 +433,10 @@ def _pattern(week: list[tuple[Window, ...]]) -> dict[str, object]:
 # ----- the builder ------------------------------------------------------------------------
 
 class _Builder:
-    def __init__(self, engineers: int, weeks: int, seed: int, understaffed: bool):
+    def __init__(self, engineers: int, weeks: int, seed: int, understaffed: bool,
+                 design: Design | None = None, load: float | None = None):
         self.n, self.weeks, self.seed, self.understaffed = engineers, weeks, seed, understaffed
+        self.design, self.load = design, load
         self.rng = random.Random(seed)
         self.days = weeks * 7
         self.h_start = local_midnight(HORIZON_START, "UTC")
@@ -282,32 +453,58 @@ class _Builder:
         for region, size in zip(REGIONS, self._region_sizes()):
             self._draw_region(region, size)
         self._draw_leave()
-        self._draw_witness()
+        if self.design is None:
+            self._draw_witness()
+        else:  # a greedy can paint itself into a corner: a few more orders before giving up
+            keep = {id(site): site for site in SITES}  # sites are shared, never copied
+            people = copy.deepcopy(self.people, dict(keep))
+            for attempt in range(WITNESS_ATTEMPTS):
+                try:
+                    self._draw_witness()
+                    break
+                except _NoWitness:
+                    if attempt == WITNESS_ATTEMPTS - 1:
+                        raise
+                    self.people, self.witness = copy.deepcopy(people, dict(keep)), []
+        if self.design is None:
+            return Generated(self._yaml(), sorted(self.witness, key=lambda w: (w[3], w[0])),
+                             self.unstaffed)
+        self.required = _required_minutes(self.design, self.weeks, _tier1_minutes(self.weeks))
+        self.capacity = sum(e.max_minutes for e in self.people) * self.weeks
         return Generated(self._yaml(), sorted(self.witness, key=lambda w: (w[3], w[0])),
-                         self.unstaffed)
+                         self.unstaffed, self.design, self.required, self.capacity)
 
     # --- demand, as fixed-shift slots ----------------------------------------------------
     def _slots(self) -> list[Slot]:
         peaks = [(self.h_start + d * 1440 + PEAK_HOURS[0], self.h_start + d * 1440 + PEAK_HOURS[1])
                  for d in range(self.days) if (HORIZON_START + timedelta(days=d)).weekday() < 5]
         out = []
+        m2 = 1 if self.design is None else self.design.tier2
+        m1 = 1 if self.design is None else self.design.tier1
+        if self.design is not None:  # the peak's second layer: a short shift of its own
+            for s, _ in peaks:
+                start = s - PEAK_HOURS[0] + PEAK_SHIFT[0]
+                out.append(Slot(PEAK, "tier2", PEAK, start,
+                                start + PEAK_SHIFT[1] - PEAK_SHIFT[0], m2))
+            peaks = []
         for region in REGIONS:
             for d in range(-1, self.days):
                 start = self.h_start + d * 1440 + region.start
                 end = start + SHIFT_MINUTES
                 if end <= self.h_start or start >= self.h_end:
                     continue
-                need = 2 if any(s < end and start < e for s, e in peaks) else 1
+                need = 2 if any(s < end and start < e for s, e in peaks) else m2
                 out.append(Slot(region.key, "tier2", region.key, start, end, need))
             tz = region.tier1_zone
+            hours = TIER1_HOURS if self.design is None else LOAD_TIER1[region.key]
             for d in range(-1, self.days + 1):
                 day = HORIZON_START + timedelta(days=d)
                 if day.weekday() >= 5:
                     continue
-                start = localize(day, TIER1_HOURS[0], tz, is_end=False)
-                end = localize(day, TIER1_HOURS[1], tz, is_end=True)
+                start = localize(day, hours[0], tz, is_end=False)
+                end = localize(day, hours[1], tz, is_end=True)
                 if end > self.h_start and start < self.h_end:
-                    out.append(Slot(region.key, "tier1", f"t1-{region.key}", start, end, 1))
+                    out.append(Slot(region.key, "tier1", f"t1-{region.key}", start, end, m1))
         return out
 
     def _local_ranges(self) -> dict[tuple[str, str], Window]:
@@ -322,7 +519,18 @@ class _Builder:
                 lo = min(w[0] for w in walls) // 30 * 30
                 hi = -(-max(w[1] for w in walls) // 30) * 30
                 out[(site.key, tier)] = (lo, hi)
+            walls = [(_wall(s.start, site.timezone),
+                      _wall(s.start, site.timezone) + s.end - s.start)
+                     for s in self.slots if s.region == PEAK and site.region != "apac"]
+            if walls:
+                out[(site.key, PEAK)] = (min(w[0] for w in walls) // 30 * 30,
+                                         -(-max(w[1] for w in walls) // 30) * 30)
         return out
+
+    def _peak_site(self, site: Site) -> bool:
+        """Whether the peak shift falls in a sensible local day at this site."""
+        window = self.ranges.get((site.key, PEAK))
+        return window is not None and window[0] >= 6 * 60 and window[1] <= 21 * 60
 
     def _tier1_site(self, site: Site) -> bool:
         """Whether tier 1's business hours fall in a sensible local day at this site."""
@@ -331,10 +539,14 @@ class _Builder:
 
     # --- who ------------------------------------------------------------------------------
     def _region_sizes(self) -> list[int]:
-        sizes = [round(self.n * r.share) for r in REGIONS[:-1]]
-        return [*sizes, self.n - sum(sizes)]
+        return _region_sizes(self.n)
 
     def _role_counts(self, region: Region, size: int) -> list[str]:
+        if self.design is not None:
+            counts = _load_roles(region.key, size, self.design)
+            assert counts is not None  # _designs offers only designs every region can take
+            order = (T1, BOTH, WEEKEND, PEAK, WEEKDAY, PART_TIME, PERSONAL)
+            return [role for role in order for _ in range(counts[role])]
         counts = {role: max(_ROLE_MINIMUM[role], round(size * share))
                   for role, share in _ROLE_SHARES.items()}
         if self.understaffed and region.key == "apac":
@@ -354,6 +566,8 @@ class _Builder:
         load = dict.fromkeys((s.key for s in sites), 0.0)
         for role in self._role_counts(region, size):
             allowed = [s for s in sites if role not in (T1, BOTH) or self._tier1_site(s)]
+            if role == PEAK:
+                allowed = [s for s in sites if self._peak_site(s)]
             # The site furthest below its share: every role spreads over the countries.
             site = min(allowed, key=lambda s: (load[s.key] / s.share, -s.share))
             load[site.key] += 1
@@ -397,6 +611,8 @@ class _Builder:
         elif role == WEEKEND:
             days = _days(rng.choice(_WEEKEND_DAYS))
             window = self._pad(t2)
+        elif role == PEAK:
+            window = self._pad(self.ranges[(site.key, PEAK)])
         elif role == PART_TIME:
             length = rng.choice((3, 4))
             first = rng.randrange(len(days) - length + 1)
@@ -418,7 +634,10 @@ class _Builder:
             windows = (window,)
         week: list[tuple[Window, ...]] = [windows if d in days else () for d in range(7)]
         eng = _Engineer(self._name(site), site, role, tiers, week, max_hours)
-        if role in (WEEKEND, WEEKDAY, BOTH) and rng.random() < 0.15 and eng.max_hours is None:
+        if self.design is not None:  # one cap for the team; weekend crews work both days
+            eng.team_hours = self.design.hours
+            eng.max_weekend = 2 if role == WEEKEND else 1
+        elif role in (WEEKEND, WEEKDAY, BOTH) and rng.random() < 0.15 and eng.max_hours is None:
             eng.max_hours = rng.choice((40, 44))
         self._draw_soft(eng, days, windows)
         return eng
@@ -494,10 +713,16 @@ class _Builder:
         if any(s < slot.end + MIN_REST and slot.start < e + MIN_REST for s, e, _ in eng.shifts):
             return False
         block = self._block(slot.start)
-        if eng.per_block[block] >= WITNESS_MAX_SHIFTS:
+        loaded = self.design is not None
+        if eng.per_block[block] >= (LOAD_MAX_SHIFTS if loaded else WITNESS_MAX_SHIFTS):
             return False
         if eng.minutes_per_block[block] + slot.end - slot.start > eng.max_minutes:
             return False
+        if eng.max_weekend is not None and day.weekday() in eng.site.weekend:
+            weekend = {d for s, _, d in eng.shifts
+                       if self._block(s) == block and d.weekday() in eng.site.weekend}
+            if day not in weekend and len(weekend) >= eng.max_weekend:
+                return False
         worked = {d for _, _, d in eng.shifts}
         run, probe = 1, day - timedelta(days=1)
         while probe in worked:
@@ -505,7 +730,7 @@ class _Builder:
         probe = day + timedelta(days=1)
         while probe in worked:
             run, probe = run + 1, probe + timedelta(days=1)
-        return run <= WITNESS_MAX_RUN
+        return run <= (LOAD_MAX_RUN if loaded else WITNESS_MAX_RUN)
 
     def _draw_witness(self) -> None:
         """Staff every slot with fixed shifts, hardest slots first; take leave back or ask
@@ -516,6 +741,8 @@ class _Builder:
         by_region: dict[str, list[_Engineer]] = defaultdict(list)
         for eng in self.people:
             by_region[eng.site.region].append(eng)
+            if eng.site.region != "apac":
+                by_region[PEAK].append(eng)
         able: dict[Slot, list[tuple[_Engineer, date]]] = {}
         for slot in self.slots:
             able[slot] = []
@@ -547,18 +774,63 @@ class _Builder:
                     if eng.appointment and eng.appointment[0] == day:
                         eng.appointment = None
                     ready = [(eng, day)]
+                if not ready and self.design is not None:
+                    recruit = self._recruit(slot, by_region[slot.region], taken, free,
+                                            lambda e: (len(e.shifts), tie[order[id(e)]]))
+                    if recruit is None:
+                        raise _NoWitness(slot)
+                    ready = [recruit]
+                    for other in self.slots:  # the wider window may hold other slots too
+                        if (other.region == slot.region and other.tier == slot.tier
+                                and all(e is not recruit[0] for e, _ in able[other])):
+                            day = local_date(other.start, recruit[0].site.timezone)
+                            if self._fits_week(recruit[0], other, day):
+                                able[other].append((recruit[0], day))
                 if not ready:
                     if not self.understaffed:
                         raise RuntimeError(f"internal error: nobody for {slot}")
                     self.unstaffed.append(slot)
                     break
                 block = self._block(slot.start)
-                eng, day = min(ready, key=lambda p: (p[0].per_block[block], len(p[0].shifts),
-                                                     tie[order[id(p[0])]]))
+                if self.design is None:
+                    eng, day = min(ready, key=lambda p: (p[0].per_block[block], len(p[0].shifts),
+                                                         tie[order[id(p[0])]]))
+                else:  # whoever has the most hours left this block
+                    eng, day = min(ready, key=lambda p: (
+                        p[0].minutes_per_block[block] - p[0].max_minutes,
+                        len(p[0].shifts), tie[order[id(p[0])]]))
                 eng.shifts.append((slot.start, slot.end, day))
                 eng.per_block[block] += 1
                 eng.minutes_per_block[block] += slot.end - slot.start
                 self.witness.append((eng.name, slot.tier, slot.shift, slot.start, slot.end))
+
+    def _recruit(self, slot: Slot, region: list[_Engineer], taken: set[str], free,
+                 rank) -> tuple[_Engineer, date] | None:
+        """With --load, where nobody's availability holds a slot: widen the window of
+        someone of the region who holds the tier, is free that day and whose rules allow
+        it (a weekday engineer who also works that weekend day, say)."""
+        kind = PEAK if slot.region == PEAK else slot.tier
+        best = None
+        for eng in region:
+            window = self.ranges.get((eng.site.key, kind))
+            if (slot.tier not in eng.tiers or eng.name in taken or window is None
+                    or eng.role == PERSONAL):
+                continue
+            day = local_date(slot.start, eng.site.timezone)
+            if not free(eng, day) or not self._rules_allow(eng, slot, day):
+                continue
+            wins = eng.week[day.weekday()]
+            wider = (min([window[0], *(w[0] for w in wins)]),
+                     max([window[1], *(w[1] for w in wins)]))
+            if wider[1] - wider[0] > 14 * 60:
+                continue
+            if best is None or rank(eng) < rank(best[0]):
+                best = (eng, day, wider)
+        if best is None:
+            return None
+        eng, day, wider = best
+        eng.week[day.weekday()] = (wider,)
+        return eng, day
 
     # --- YAML -----------------------------------------------------------------------------
     def _yaml(self) -> str:
@@ -566,7 +838,12 @@ class _Builder:
         args = f"--engineers {self.n} --weeks {self.weeks} --seed {self.seed}"
         if self.understaffed:
             args += " --understaffed"
+        design = self.design
+        if design is not None:
+            args += f" --load {self.load:g}"
         volunteers = sum(e.volunteer for e in self.people)
+        flex = LOAD_FLEX if design else (FLEX_MIN_HOURS, FLEX_MAX_HOURS, FLEX_STEP_MINUTES)
+        m2, m1 = (design.tier2, design.tier1) if design else (1, 1)
         lines = [
             f"# Generated by `rota generate {args}`.",
             "#",
@@ -578,7 +855,26 @@ class _Builder:
             "# Australian (04-04) clock changes.",
             "#",
         ]
-        if self.understaffed:
+        if design is not None:
+            hours = _minutes_text(self.required)
+            lines[5:8] = [
+                "# York. A 6-hour tier-2 shift (12:00-18:00 UTC) staffs the weekday peak, and",
+                "# flexible shifts (6-10 h on a 30-minute step) are offered as well. Engineers'",
+                "# windows are local time and hold their region's shift across the US (03-14),",
+                "# EU (03-28) and Australian (04-04) clock changes.",
+            ]
+            lines += [
+                f"# load {self.required / self.capacity:.2f}: {hours} required person-hours / "
+                f"{_minutes_text(self.capacity)} h capacity",
+                f"# (tier 2 x{m2}, tier 1 x{m1}, max_hours_per_week {design.hours}; "
+                f"--load {self.load:g} asked).",
+                "#",
+                "# Coverable by construction: a schedule of fixed shifts alone covers every",
+                "# required minute within every rule (no room to spare). "
+                f"{volunteers} holiday volunteer(s)",
+                "# (work_on_holidays) keep shifts staffed on public holidays.",
+            ]
+        elif self.understaffed:
             lines += ["# UNDERSTAFFED: nobody in apac works weekends, so the apac hours of every",
                       "# weekend cannot be covered (structural gaps; `rota plan` exits 1)."]
         else:
@@ -638,6 +934,8 @@ class _Builder:
                     lines.append(f"    unavailable: [{', '.join(leave)}]")
                 if eng.max_hours is not None:
                     lines.append(f"    max_hours_per_week: {eng.max_hours}")
+                if eng.max_weekend is not None and eng.max_weekend != 1:
+                    lines.append(f"    max_weekend_days: {eng.max_weekend}")
                 if eng.volunteer:
                     lines.append("    work_on_holidays: true")
                 if eng.prefer:
@@ -649,39 +947,49 @@ class _Builder:
             start, end = _clock(region.start % 1440), _clock((region.start + SHIFT_MINUTES) % 1440)
             lines.append(f"  - {{name: {region.key}, start: {q(start)}, end: {q(end)}, "
                          "timezone: UTC, days: daily, tiers: [tier2]}")
+        if design is not None:
+            lines.append(f"  - {{name: {PEAK}, start: {q(_clock(PEAK_SHIFT[0]))}, "
+                         f"end: {q(_clock(PEAK_SHIFT[1]))}, timezone: UTC, days: mon-fri, "
+                         "tiers: [tier2]}")
         for region in REGIONS:
-            lines.append(f"  - {{name: t1-{region.key}, start: {q(_clock(TIER1_HOURS[0]))}, "
-                         f"end: {q(_clock(TIER1_HOURS[1]))}, timezone: {region.tier1_zone}, "
+            hours = TIER1_HOURS if design is None else LOAD_TIER1[region.key]
+            lines.append(f"  - {{name: t1-{region.key}, start: {q(_clock(hours[0]))}, "
+                         f"end: {q(_clock(hours[1]))}, timezone: {region.tier1_zone}, "
                          "days: mon-fri, tiers: [tier1]}")
         lines += [
             "",
             "# The step drives the model's size: each engineer gets one candidate per step of",
             "# their local clock and per length that fits their free time. Keep it coarse.",
             "flexible:",
-            f"  min_hours: {FLEX_MIN_HOURS}",
-            f"  max_hours: {FLEX_MAX_HOURS}",
-            f"  step_minutes: {FLEX_STEP_MINUTES}",
+            f"  min_hours: {flex[0]}",
+            f"  max_hours: {flex[1]}",
+            f"  step_minutes: {flex[2]}",
             "",
             "coverage:",
-            "  - {tier: tier2, min: 1}                     # around the clock",
-            f"  - {{tier: tier2, min: 2, days: mon-fri, hours: "
+            f"  - {{tier: tier2, min: {m2}}}                     # around the clock",
+            f"  - {{tier: tier2, min: {2 * m2}, days: mon-fri, hours: "
             f"{q(_window_text(PEAK_HOURS))}, timezone: UTC}}   # peak",
         ]
         for region in REGIONS:
-            lines.append(f"  - {{tier: tier1, min: 1, days: mon-fri, hours: "
+            lines.append(f"  - {{tier: tier1, min: {m1}, days: mon-fri, hours: "
                          f"{q(_window_text(TIER1_HOURS))}, timezone: {region.tier1_zone}}}")
         lines += [
             "",
             "rules:",
             "  min_rest_hours: 11",
             "  max_shift_hours: 12",
-            "  max_hours_per_week: 48",
+            f"  max_hours_per_week: {design.hours if design else 48}",
             "  max_shifts_per_week: 6",
             "  max_consecutive_days: 6",
-            "  max_weekend_days: null",
+            f"  max_weekend_days: {1 if design else 'null'}",
             "  work_on_holidays: false",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _minutes_text(minutes: int) -> str:
+    """Minutes as hours: `646` or `646.5`."""
+    return f"{minutes // 60}" if minutes % 60 == 0 else f"{minutes / 60:g}"
 
 
 def _flow(mapping: dict[str, object]) -> str:

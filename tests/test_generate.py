@@ -108,3 +108,46 @@ def test_generated_team_plans_covered_and_the_referee_agrees(tmp_path):
     assert code == 0, stderr
     code, stdout, _ = run("check", str(config), str(out / "schedule.csv"))
     assert code == 0, stdout
+
+
+@pytest.mark.parametrize(("engineers", "weeks", "load"), [(10, 1, 0.7), (20, 1, 0.7),
+                                                          (50, 1, 0.5), (20, 4, 0.5)])
+def test_load_gives_a_tight_team_whose_witness_passes_the_referee(engineers, weeks, load):
+    generated = build(engineers, weeks, seed=3, load=load)
+    assert generated.load is not None and abs(generated.load - load) <= 0.05
+    team = parse_team(generated.yaml)
+    assert len(team.engineers) == engineers
+    required = sum(s.required * s.minutes for segs in capacity_segments(team).values()
+                   for s in segs)
+    capacity = sum(e.rules.max_minutes_per_week for e in team.engineers) * weeks
+    assert (required, capacity) == (generated.required, generated.capacity)
+    assert f"# load {required / capacity:.2f}: " in generated.yaml
+    assert gaps(generated.yaml) == {"tier2": 0, "tier1": 0}
+    assert team.flexible is not None and team.flexible.step_minutes == 30
+    assert team.flexible.min_minutes == 360
+    assert team.rules.max_weekend_days == 1
+    assert {e.tiers for e in team.engineers} >= {("tier2",), ("tier2", "tier1")}
+    witness = [Assignment(name, tier, start, end, shift)
+               for name, tier, shift, start, end in generated.witness]
+    verdict = check(team, witness)
+    assert verdict.gaps == [] and verdict.violations == []
+
+
+def test_load_is_reproducible_and_leaves_the_plain_generator_alone():
+    first = generate_team(20, 1, seed=4, load=0.7)
+    assert generate_team(20, 1, seed=4, load=0.7) == first
+    assert "--load 0.7" in first and "--load" not in generate_team(20, 1, seed=4)
+    code, stdout, _ = run("generate", "--engineers", "20", "--weeks", "1", "--seed", "4",
+                          "--load", "0.7")
+    assert code == 0 and stdout == first
+
+
+@pytest.mark.parametrize(("engineers", "load", "message"), [
+    ("9", "0.7", "error: --engineers must be at least 10 with --load, not 9\n"),
+    ("20", "1", "error: --load must be above 0 and below 1, not 1\n"),
+    ("20", "0", "error: --load must be above 0 and below 1, not 0\n"),
+])
+def test_load_with_too_few_engineers_or_out_of_range_is_bad_usage(engineers, load, message):
+    code, stdout, stderr = run("generate", "--engineers", engineers, "--weeks", "1",
+                               "--seed", "0", "--load", load)
+    assert (code, stdout, stderr) == (2, "", message)
