@@ -43,8 +43,11 @@ class _Rota(click.Group):
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C outside a solve: not "gaps found" (exit 1)
+            click.echo("interrupted", err=True)
+            sys.exit(130)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
-                SystemExit, KeyboardInterrupt):
+                SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place a bug is turned into exit 3
             if ctx.params.get("debug"):

@@ -125,3 +125,15 @@ def test_a_second_ctrl_c_exits_at_once(monkeypatch):
     finally:
         restore()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_outside_a_solve_exits_130_not_1(tmp_path, monkeypatch):
+    """click would turn it into "Aborted!" and exit 1, which CI reads as gaps found."""
+    import importlib
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("rota.config"), "load_team", interrupted)
+    code, _, err = run("validate", str(EXAMPLES / "understaffed.yaml"))
+    assert (code, err) == (130, "interrupted\n")
