@@ -54,6 +54,13 @@ def errors(result) -> list[str]:
     return result.stderr.splitlines()
 
 
+def validate_errors(path: str) -> list[str]:
+    """The error lines of `rota validate` on a file it must refuse (exit 2)."""
+    result = run("validate", path)
+    assert result.exit_code == 2, result.output
+    return errors(result)
+
+
 # ----- 1, 5: numbers outside their documented range -------------------------------------
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -78,9 +85,7 @@ def test_numbers_past_their_range_are_bad_input(tmp_path, line, expected):
     base = team_text().split("rules:")[0]
     path = write(tmp_path, base.replace("coverage:\n  - {tier: tier2, min: 1}\n", "")
                  + line + "\ncoverage:\n  - {tier: tier2, min: 1}\n")
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [expected.format(f=path)]
+    assert validate_errors(path) == [expected.format(f=path)]
 
 
 def test_a_64_bit_coverage_minimum_is_bad_input(tmp_path):
@@ -118,19 +123,15 @@ def test_plan_options_past_their_range_are_usage_errors(tmp_path, option, messag
 ])
 def test_tags_and_deep_nesting_are_located_errors(tmp_path, text, expected):
     path = write(tmp_path, text)
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [expected.format(f=path)]
+    assert validate_errors(path) == [expected.format(f=path)]
 
 
 def test_an_alias_bomb_is_refused_at_once(tmp_path):
     lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
     lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 7)]
     path = write(tmp_path, "\n".join(lines) + "\n")
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [f"error: {path}:5:10: refused: aliases expand to more than "
-                              f"10,000 nodes"]
+    assert validate_errors(path) == [f"error: {path}:5:10: refused: aliases expand to more than "
+                                     f"10,000 nodes"]
 
 
 def test_a_few_aliases_still_work(tmp_path):
@@ -232,10 +233,8 @@ def test_spaces_around_a_name_are_removed_so_the_schedule_reads_back(tmp_path):
                                             ("A\\u202eB", "202E")])
 def test_control_characters_in_names_are_bad_input(tmp_path, name, code):
     path = write(tmp_path, team_text(b=name))
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [f"error: {path}:6:12: engineers[1].name: contains the control "
-                              f"character U+{code}; names may not"]
+    assert validate_errors(path) == [f"error: {path}:6:12: engineers[1].name: contains the control "
+                                     f"character U+{code}; names may not"]
 
 
 def test_markdown_escapes_every_name(tmp_path):
@@ -335,10 +334,8 @@ def test_an_internal_error_is_one_line_and_exit_3(tmp_path, monkeypatch):
 ])
 def test_zones_are_suggested_by_city_country_abbreviation_and_spelling(tmp_path, zone, hint):
     path = write(tmp_path, team_text().replace("timezone: Asia/Kolkata", f"timezone: {zone}"))
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [f"error: {path}:6:45: engineers[1].timezone: unknown time zone "
-                              f"'{zone}' {hint}"]
+    assert validate_errors(path) == [
+        f"error: {path}:6:45: engineers[1].timezone: unknown time zone '{zone}' {hint}"]
 
 
 def test_an_unknown_site_lists_the_known_ones(tmp_path):
@@ -352,9 +349,7 @@ def test_an_unknown_site_lists_the_known_ones(tmp_path):
 def test_days_with_commas_in_a_flow_mapping_need_quotes(tmp_path):
     path = write(tmp_path, team_text().replace(
         "timezone: UTC}", 'timezone: UTC, availability: {mon,tue: "00:00-24:00"}}'))
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [
+    assert validate_errors(path) == [
         f"error: {path}:5:65: engineers[0].availability.mon: no hours for 'mon': in {{...}} a "
         f"comma ends a key; quote days with commas, like {{\"mon,wed\": \"09:00-17:00\"}}"]
 
@@ -386,17 +381,13 @@ def test_check_warns_of_local_columns_that_contradict_the_engineer(tmp_path):
 
 def test_a_lone_surrogate_in_a_name_is_a_located_error(tmp_path):
     path = write(tmp_path, team_text(b="B\\ud800"))
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [f"error: {path}:6:12: engineers[1].name: contains the control "
-                              f"character U+D800; names may not"]
+    assert validate_errors(path) == [f"error: {path}:6:12: engineers[1].name: contains the control "
+                                     f"character U+D800; names may not"]
 
 
 @pytest.mark.parametrize(("char", "shown"), [("\\x85", "\\x85"), ("\\u2028", "\\u2028"),
                                              ("\\x0c", "\\x0c")])
 def test_a_line_break_quoted_in_a_message_stays_on_its_line(tmp_path, char, shown):
     path = write(tmp_path, team_text().replace('end: "12:00"', f'end: "12{char}:00"'))
-    result = run("validate", path)
-    assert result.exit_code == 2
-    assert errors(result) == [f"error: {path}:8:42: shifts[0].end: expected a time like 09:00, "
-                              f"not '12{shown}:00'"]
+    assert validate_errors(path) == [
+        f"error: {path}:8:42: shifts[0].end: expected a time like 09:00, not '12{shown}:00'"]
