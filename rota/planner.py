@@ -8,15 +8,10 @@ from dataclasses import dataclass
 
 from rota.candidates import generate
 from rota.check import CheckResult, check
-from rota.control import SearchControl
+from rota.control import CLOCK_MARGIN, SearchControl
 from rota.problem import Team
 from rota.solver import PlanResult, solve
 from rota.timeline import Span
-
-# The search is budgeted in deterministic time sized for the limit; the clock stops it
-# only past this multiple of the limit, so a plan on an idle machine ends by its budget
-# (reproducibly) and never runs past 1.25 × the limit.
-CLOCK_MARGIN = 1.2
 
 
 @dataclass

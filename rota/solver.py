@@ -19,7 +19,7 @@ from functools import partial
 from ortools.sat.python import cp_model
 
 from rota.candidates import Candidate, demand_segments, soft_costs
-from rota.control import BUDGET, CLOCK, INTERRUPT, PROOF, SearchControl
+from rota.control import BUDGET, CLOCK, CLOCK_MARGIN, INTERRUPT, PROOF, SearchControl
 from rota.greedy import RATIO_SCALE, fair_cover, load_ratio, prune, uncovered_minutes
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.schedule import Assignment
@@ -278,8 +278,8 @@ class RotaModel:
 
 
 def dtime_rate(candidates: int) -> float:
-    """CP-SAT deterministic time per second of the limit (measured on 2 cores: about 1 a
-    second up to 20,000 candidates, slower on larger models)."""
+    """CP-SAT deterministic time budgeted per second of the limit: DTIME_PER_SECOND up to
+    DTIME_REFERENCE_CANDIDATES, less on larger models, whose work runs slower."""
     return DTIME_PER_SECOND * min(1.0, DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75
 
 
@@ -336,7 +336,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     """
     started = time.perf_counter()
     limit = team.solver.time_limit_seconds if time_limit is None else time_limit
-    control = control or SearchControl(started + limit)
+    control = control or SearchControl(started + limit * CLOCK_MARGIN)
     rota = RotaModel(team, span, candidates)
     model = rota.model
     build_seconds = time.perf_counter() - started
