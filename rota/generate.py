@@ -774,6 +774,8 @@ class _Builder:
                     if eng.appointment and eng.appointment[0] == day:
                         eng.appointment = None
                     ready = [(eng, day)]
+                if not ready and self.design is not None and self._swap_in(slot, able, free):
+                    continue
                 if not ready and self.design is not None:
                     recruit = self._recruit(slot, by_region[slot.region], taken, free,
                                             lambda e: (len(e.shifts), tie[order[id(e)]]))
@@ -799,10 +801,52 @@ class _Builder:
                     eng, day = min(ready, key=lambda p: (
                         p[0].minutes_per_block[block] - p[0].max_minutes,
                         len(p[0].shifts), tie[order[id(p[0])]]))
-                eng.shifts.append((slot.start, slot.end, day))
-                eng.per_block[block] += 1
-                eng.minutes_per_block[block] += slot.end - slot.start
-                self.witness.append((eng.name, slot.tier, slot.shift, slot.start, slot.end))
+                self._assign(eng, slot, day)
+
+    def _assign(self, eng: _Engineer, slot: Slot, day: date) -> None:
+        eng.shifts.append((slot.start, slot.end, day))
+        eng.per_block[self._block(slot.start)] += 1
+        eng.minutes_per_block[self._block(slot.start)] += slot.end - slot.start
+        self.witness.append((eng.name, slot.tier, slot.shift, slot.start, slot.end))
+
+    def _unassign(self, eng: _Engineer, slot: Slot) -> date:
+        """Take `slot` back from `eng`; returns the local date it was booked on."""
+        shift = next(x for x in eng.shifts if x[:2] == (slot.start, slot.end))
+        eng.shifts.remove(shift)
+        eng.per_block[self._block(slot.start)] -= 1
+        eng.minutes_per_block[self._block(slot.start)] -= slot.end - slot.start
+        self.witness.remove((eng.name, slot.tier, slot.shift, slot.start, slot.end))
+        return shift[2]
+
+    def _swap_in(self, slot: Slot, able: dict[Slot, list[tuple[_Engineer, date]]],
+                 free) -> bool:
+        """With --load, where everyone able to take `slot` is held back by the rules: hand
+        one of their shifts to a colleague who can take it, so that they can take this one
+        (a one-step ejection chain). True if `slot` got one more engineer."""
+        by_key = {(w.tier, w.shift, w.start): w for w in self.slots}
+
+        def staffed(other: Slot) -> set[str]:
+            return {w[0] for w in self.witness
+                    if (w[1], w[2], w[3]) == (other.tier, other.shift, other.start)}
+
+        taken = staffed(slot)
+        for eng, day in able[slot]:
+            if eng.name in taken or not free(eng, day):
+                continue
+            mine = [w for w in self.witness if w[0] == eng.name]
+            for _, tier, shift, start, _ in mine:
+                other = by_key[(tier, shift, start)]
+                booked = self._unassign(eng, other)
+                if self._rules_allow(eng, slot, day):
+                    there = staffed(other)
+                    for mate, mate_day in able[other]:
+                        if (mate is not eng and mate.name not in there and free(mate, mate_day)
+                                and self._rules_allow(mate, other, mate_day)):
+                            self._assign(mate, other, mate_day)
+                            self._assign(eng, slot, day)
+                            return True
+                self._assign(eng, other, booked)
+        return False
 
     def _recruit(self, slot: Slot, region: list[_Engineer], taken: set[str], free,
                  rank) -> tuple[_Engineer, date] | None:

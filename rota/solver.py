@@ -278,9 +278,11 @@ class RotaModel:
 
 
 def dtime_rate(candidates: int) -> float:
-    """CP-SAT deterministic time budgeted per second of the limit: DTIME_PER_SECOND up to
-    DTIME_REFERENCE_CANDIDATES, less on larger models, whose work runs slower."""
-    return DTIME_PER_SECOND * min(1.0, DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75
+    """CP-SAT deterministic time budgeted per second of the limit: DTIME_PER_SECOND on
+    small models (their LNS tasks spend more time copying than working), and
+    (DTIME_REFERENCE_CANDIDATES / candidates)^0.75 once that is less (about 50,000
+    candidates on), whose work runs slower still."""
+    return min(DTIME_PER_SECOND, (DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75)
 
 
 def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0) -> None:

@@ -111,7 +111,8 @@ def test_generated_team_plans_covered_and_the_referee_agrees(tmp_path):
 
 
 @pytest.mark.parametrize(("engineers", "weeks", "load"), [(10, 1, 0.7), (20, 1, 0.7),
-                                                          (50, 1, 0.5), (20, 4, 0.5)])
+                                                          (50, 1, 0.5), (20, 4, 0.5),
+                                                          (10, 4, 0.7)])
 def test_load_gives_a_tight_team_whose_witness_passes_the_referee(engineers, weeks, load):
     generated = build(engineers, weeks, seed=3, load=load)
     assert generated.load is not None and abs(generated.load - load) <= 0.05
