@@ -53,6 +53,9 @@ def _fits(team: Team, c: Candidate, ledger: _Ledger) -> bool:
 
 
 RATIO_SCALE = 10_000  # load ratios in basis points
+RATIO_RESOLUTION = 25  # the fair cover's search stops within 0.25 % of the lowest cap
+# Greedy passes of a fair cover at most: two, then a binary search down to the resolution.
+FAIR_COVER_PASSES = 2 + (RATIO_SCALE // RATIO_RESOLUTION).bit_length()
 
 
 def uncovered_minutes(segments: list[DemandSegment], chosen: list[int]) -> int:
@@ -91,7 +94,7 @@ def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSeg
         if uncovered_minutes(segments, free) <= short:
             best, allowed = free, free_only
     low, high = 0, load_ratio(team, candidates, best)
-    while low < high:
+    while high - low > RATIO_RESOLUTION:
         cap = (low + high) // 2
         trial = greedy_cover(team, candidates, segments, costs, max_ratio=cap,
                              allowed=allowed, spans=spans)

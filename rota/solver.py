@@ -20,7 +20,15 @@ from ortools.sat.python import cp_model
 
 from rota.candidates import Candidate, demand_segments, soft_costs
 from rota.control import BUDGET, CLOCK, CLOCK_MARGIN, INTERRUPT, PROOF, SearchControl
-from rota.greedy import RATIO_SCALE, fair_cover, load_ratio, prune, uncovered_minutes
+from rota.greedy import (
+    FAIR_COVER_PASSES,
+    RATIO_SCALE,
+    fair_cover,
+    greedy_cover,
+    load_ratio,
+    prune,
+    uncovered_minutes,
+)
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.schedule import Assignment
 from rota.timeline import Span, public_holidays
@@ -41,6 +49,7 @@ PRUNABLE = ("uncovered_minutes", "soft_preferences", "max_load_ratio", "assigned
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
 NOT_RUN = -1  # a stage the wall-clock deadline left out
 MIN_STAGE_DTIME = 0.05  # less deterministic time than this is no search worth starting
+COVERAGE_STRETCH = 4.0  # the coverage stage's budget is this many times the plan's
 STATUS_NAMES = {NOT_RUN: "NOT_RUN", cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
                 cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
                 cp_model.UNKNOWN: "UNKNOWN"}
@@ -357,22 +366,37 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 "max_load_ratio": lambda v: load_ratio(team, candidates, v)}
     achieved: dict[str, int] = {}
 
+    fair: list[list[int]] = []  # the fair greedy cover, made when a stage first needs it
+    clock_cut: list[str] = []  # stages that went without a fair cover for want of time
+
+    def affordable(name: str) -> bool:
+        """Whether a fair greedy cover (several greedy passes) fits the time left; if not,
+        the stage does without, and that run is no longer reproducible."""
+        left = control.seconds_left()
+        if left is None or left > FAIR_COVER_PASSES * greedy_seconds:
+            return True
+        clock_cut.append(name)
+        return False
+
     def starting_point(name: str) -> list[int]:
         """The previous stage's schedule, or a greedy one if it is as good on every stage
-        so far and better on this one: the first hint or, for fairness, the fair greedy
-        cover that uses no soft-cost candidate the previous schedule does not use."""
+        so far and better on this one: the first greedy cover, the fair greedy cover or,
+        for fairness, the fair greedy cover that uses no soft-cost candidate the previous
+        schedule does not use."""
         if not values:
-            return hint
+            return cover
 
         def better(other: list[int], than: list[int]) -> bool:
             return evaluate[name](other) < evaluate[name](than) and all(
                 evaluate[n](other) <= v for n, v in achieved.items() if n in evaluate)
 
-        if name not in evaluate:
+        if name not in evaluate or not affordable(name):
             return values
-        if better(hint, values):
-            return hint
-        if name == "max_load_ratio" and values is not hint and any(rota.soft_costs()):
+        if not fair:
+            fair.append(fair_cover(team, candidates, rota.segments, rota.soft_costs()))
+        if better(fair[0], values):
+            return fair[0]
+        if name == "max_load_ratio" and values is not fair[0] and any(rota.soft_costs()):
             allowed = [not cost or v for cost, v in zip(rota.soft_costs(), values)]
             repaired = fair_cover(team, candidates, rota.segments, rota.soft_costs(), allowed)
             if better(repaired, values):
@@ -396,7 +420,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         stages = stages[:3]
     results: list[StageResult] = []
     values: list[int] = []
-    hint = fair_cover(team, candidates, rota.segments, rota.soft_costs())
+    # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
+    # stages that use it, so that on a large, tight team coverage gets the time.
+    clock = time.perf_counter()
+    cover = greedy_cover(team, candidates, rota.segments, rota.soft_costs())
+    greedy_seconds = time.perf_counter() - clock
     # The budget in deterministic time: the same for every run, whatever the machine does.
     dtime_left = limit * dtime_rate(len(candidates))
     for n, (name, build, share) in enumerate(stages):
@@ -404,6 +432,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         fraction = 1.0 if n == 0 or not later else share / later
         if control.interrupted:
             results.append(StageResult(name, "NOT_RUN", -1, -1, 0.0, INTERRUPT))
+            continue
+        left = control.seconds_left()
+        if n > 0 and left is not None and left <= 0:  # no time: keep what we have
+            value = evaluate[name](values) if name in evaluate else -1
+            results.append(StageResult(name, "NOT_RUN", value, -1, 0.0, CLOCK))
             continue
         start = starting_point(name)
         expr = build(start)
@@ -418,7 +451,9 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             if log:
                 log(f"{name}: OPTIMAL objective=0 bound=0 (the greedy schedule, no search)")
             continue
-        dtime = dtime_left * fraction
+        # Coverage may go on past its budget until the clock: an unproven gap is a failure,
+        # worth more than a reproducible run (which then says it is not one).
+        dtime = dtime_left * (COVERAGE_STRETCH if n == 0 else fraction)
         left = control.seconds_left()
         # A stage may overrun its share of the clock (its budget is deterministic time),
         # but not so far that the stages after it get nothing.
@@ -436,6 +471,8 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             dtime_left = max(0.0, dtime_left - used)
             stopped_by = stopped_by or (PROOF if status in (cp_model.OPTIMAL,
                                                             cp_model.INFEASIBLE) else BUDGET)
+            if name in clock_cut and stopped_by != INTERRUPT:
+                stopped_by = CLOCK
         elif dtime < MIN_STAGE_DTIME:
             stopped_by = BUDGET
         status_name = STATUS_NAMES.get(status, str(status))
@@ -461,7 +498,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 f"stopped by {stopped_by})")
 
     results += [StageResult(name, "NOT_RUN", -1, -1, 0.0, BUDGET) for name in skipped]
-    chosen = [c for c, v in zip(candidates, values or hint) if v]
+    chosen = [c for c, v in zip(candidates, values or cover) if v]
     assignments = [Assignment(team.engineers[c.engineer].name, c.tier, c.start, c.end, c.shift)
                    for c in chosen]
     proto = model.proto
