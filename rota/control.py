@@ -19,7 +19,7 @@ POLL_SECONDS = 0.05
 # The search is budgeted in deterministic time sized for the limit; the clock stops it only
 # past this multiple of the limit, so a plan on an idle machine ends by its budget
 # (reproducibly) and never runs past 1.25 × the limit.
-CLOCK_MARGIN = 1.2
+CLOCK_MARGIN = 1.15
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 # Why a stage's search ended, as summary.json reports it.
