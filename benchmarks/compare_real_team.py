@@ -29,11 +29,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from statistics import median
 
+from rota.assignment import Assignment, hours_text
 from rota.check import check
 from rota.config import load_team
 from rota.errors import InputError
 from rota.problem import Team
-from rota.schedule import Assignment, hours_text, read_schedule
+from rota.schedule import read_schedule
 from rota.timeline import (
     Span,
     availability,

@@ -11,10 +11,12 @@ import bisect
 from dataclasses import dataclass
 from datetime import date
 
-from rota.problem import Engineer, ShiftTemplate, Team
+from rota.problem import MINUTES_PER_DAY, Engineer, ShiftTemplate, Team
+from rota.rules import CANDIDATE_RULES, Bounds, CandidateRule
 from rota.timeline import (
     Interval,
     Span,
+    around,
     contains,
     dates,
     demand,
@@ -22,7 +24,6 @@ from rota.timeline import (
     local_date,
     localize,
     overlap,
-    public_holidays,
     soft_intervals,
 )
 
@@ -67,19 +68,28 @@ def flexible_starts(tz: str, step: int, span: Span) -> list[int]:
     return sorted(starts)
 
 
-def engineer_candidates(team: Team, index: int, span: Span) -> list[Candidate]:
+def bounds(team: Team, eng: Engineer, span: Span,
+           rules: tuple[CandidateRule, ...] = CANDIDATE_RULES) -> Bounds:
+    """Where the per-candidate rules let the engineer's candidates lie."""
+    out = Bounds(around(eng, span), 2 * MINUTES_PER_DAY, team.tiers)
+    for rule in rules:
+        out = rule.restrict(eng, span, out)
+    return out
+
+
+def engineer_candidates(team: Team, index: int, span: Span,
+                        rules: tuple[CandidateRule, ...] = CANDIDATE_RULES) -> list[Candidate]:
+    """The engineer's candidates that keep the per-candidate `rules`."""
     eng: Engineer = team.engineers[index]
-    free = free_time(eng, span)
-    holidays = set() if eng.rules.work_on_holidays else public_holidays(eng, span)
-    longest = eng.rules.max_shift_minutes
-    demanded = set(team.tiers)
+    allowed = bounds(team, eng, span, rules)
+    free, longest, tiers_held = allowed.free, allowed.longest, allowed.tiers
     found: dict[tuple[str, int, int], str] = {}
 
     def offer(shift: str, tiers: tuple[str, ...] | None, start: int, end: int) -> None:
         if end - start > longest or not contains(free, start, end):
             return
-        for tier in eng.tiers:
-            if tier in demanded and (tiers is None or tier in tiers):
+        for tier in tiers_held:
+            if tiers is None or tier in tiers:
                 found.setdefault((tier, start, end), shift)
 
     for template in team.shifts:
@@ -89,7 +99,7 @@ def engineer_candidates(team: Team, index: int, span: Span) -> list[Candidate]:
 
     flex = team.flexible
     if flex is not None:
-        top = min(flex.max_minutes or longest, longest)
+        top = min(flex.max_minutes or eng.rules.max_shift_minutes, longest)
         lengths = range(flex.min_minutes, top + 1, flex.step_minutes)
         for start in flexible_starts(eng.timezone, flex.step_minutes, span):
             for length in lengths:
@@ -100,7 +110,7 @@ def engineer_candidates(team: Team, index: int, span: Span) -> list[Candidate]:
     days: dict[int, date] = {}
     for (tier, start, end), shift in found.items():
         day = days.get(start) or days.setdefault(start, local_date(start, eng.timezone))
-        if day in holidays:
+        if day in allowed.days_off:
             continue
         out.append(Candidate(index, tier, shift, start, end, day, span.block(start)))
     return out

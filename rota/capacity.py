@@ -7,17 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rota.assignment import Assignment
 from rota.candidates import generate
-from rota.check import CheckResult, Segment, coverage_segments
+from rota.check import HourRow, Segment, coverage_segments, hourly
 from rota.problem import Engineer, Team
-from rota.report import hourly, week_grid
-from rota.schedule import Assignment, hours_text
 from rota.timeline import (
     Interval,
     Span,
     availability,
     free_time,
-    iso_utc,
     local_midnight,
     merge,
     overlap,
@@ -59,13 +57,9 @@ class Capacity:
     segments: dict[str, list[Segment]]  # per tier; `assigned` = the most who could be on duty
     gaps: list[StructuralGap]
 
-    def hours(self) -> list[tuple[int, str, int, int, bool]]:
+    def hours(self) -> list[HourRow]:
         """(hour, tier, required, most who could be on duty in its tightest minute, enough)."""
-        return hourly(self.as_verdict())
-
-    def as_verdict(self) -> CheckResult:
-        """The capacity as a CheckResult, for the renderers of coverage (grid, hours)."""
-        return CheckResult(self.span, self.segments, [], [])
+        return hourly(self.span, self.segments)
 
 
 @dataclass(frozen=True)
@@ -171,45 +165,3 @@ def _name_who(team: Team, times: dict[str, _Time], gap: StructuralGap) -> Struct
             who.append(f"{eng.name} ({'; '.join(why)})")
     return StructuralGap(gap.tier, gap.start, gap.end, gap.required, gap.possible, gap.reason,
                          tuple(who))
-
-
-def _names(who: tuple[str, ...], most: int = 6) -> str:
-    more = f" and {len(who) - most} more" if len(who) > most else ""
-    return ", ".join(who[:most]) + more
-
-
-def reason_text(gap: StructuralGap) -> str:
-    """The reason of a structural gap, for a person."""
-    if gap.reason == NOBODY:
-        if not gap.who:
-            return f"nobody holding {gap.tier} is available then"
-        return f"nobody else holding {gap.tier} is available then (only {_names(gap.who)})"
-    if gap.reason == TIME_OFF:
-        return f"on holiday or unavailable: {_names(gap.who)}"
-    return f"no shift fits the free time of {_names(gap.who)}"
-
-
-def capacity_text(cap: Capacity, hours: bool = False) -> str:
-    """`validate`'s overview: per tier the demand and each structural gap with its reason;
-    with `hours`, a UTC week grid of the most who could be on duty in each hour."""
-    team, span = cap.team, cap.span
-    lines = [f"{team.source}: valid",
-             f"team: {team.name}; {len(team.engineers)} engineers; horizon "
-             f"{iso_utc(span.start)} .. {iso_utc(span.end)} ({team.horizon.days} days)"]
-    for tier, segments in cap.segments.items():
-        demand = sum(s.required * s.minutes for s in segments)
-        short = [g for g in cap.gaps if g.tier == tier]
-        missing = sum((g.required - g.possible) * g.minutes for g in short)
-        lines.append(f"{tier}: {hours_text(demand)} person-hours required; "
-                     + (f"{len(short)} structural gap(s), {missing} person-minutes short:"
-                        if short else "no structural gap"))
-        for g in short:
-            lines.append(f"  {iso_utc(g.start)} .. {iso_utc(g.end)}  at most {g.possible} of "
-                         f"{g.required} could be on duty ({g.minutes} min): {reason_text(g)}")
-    if hours:
-        verdict = cap.as_verdict()
-        for tier in cap.segments:
-            lines += ["", week_grid(verdict, tier)]
-        lines += ["", "digits: the most who could be on duty in the UTC hour's tightest minute "
-                      "(9 = 9 or more); ! fewer than required; · nothing required"]
-    return "\n".join(lines) + "\n"

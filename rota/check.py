@@ -8,27 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
 
-from rota.problem import Engineer, Team
-from rota.schedule import Assignment, hours_text
-from rota.timeline import (
-    Interval,
-    Span,
-    availability,
-    contains,
-    demand,
-    iso_utc,
-    local_date,
-    merge,
-    overlap,
-    public_holidays,
-    time_off,
-)
+from rota.assignment import Assignment
+from rota.problem import Team
+from rota.rules import UNKNOWN_ENGINEER, VIOLATIONS, Duty, Violation
+from rota.rules import violations as rule_violations
+from rota.timeline import Interval, Span, demand, local_date, merge
 
-RULES = ("availability", "unavailable", "holiday", "rest", "shift_length", "hours_per_week",
-         "shifts_per_week", "consecutive_days", "weekend_days", "unknown_engineer", "tier",
-         "overlap")
+RULES = VIOLATIONS  # every violation name, in the registry's order
 
 
 @dataclass(frozen=True)
@@ -53,14 +40,22 @@ class Segment:
 Gap = Segment  # a gap is a maximal segment that is short
 
 
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    engineer: str
-    start: int
-    end: int
-    message: str
-    row: int | None = None  # the schedule line it comes from, when one row is to blame
+HourRow = tuple[int, str, int, int, bool]
+"""(hour start, tier, required, fewest on duty, covered) for one UTC hour and tier."""
+
+
+def hourly(span: Span, segments: dict[str, list[Segment]]) -> list[HourRow]:
+    """Each UTC hour of the horizon and tier: the most required and the fewest on duty in
+    it, and whether every minute has what it requires."""
+    first = span.start - span.start % 60
+    rows = []
+    for hour in range(first, span.end, 60):
+        for tier, segs in segments.items():
+            inside = [s for s in segs if s.start < hour + 60 and s.end > hour]
+            rows.append((hour, tier, max(s.required for s in inside),
+                         min(s.assigned for s in inside),
+                         all(s.assigned >= s.required for s in inside)))
+    return rows
 
 
 @dataclass
@@ -76,6 +71,9 @@ class CheckResult:
     def passed(self) -> bool:
         return not self.gaps and not self.violations
 
+    def hours(self) -> list[HourRow]:
+        return hourly(self.span, self.segments)
+
 
 def check(team: Team, assignments: list[Assignment]) -> CheckResult:
     """Judge `assignments` against `team`: every coverage gap and every broken rule."""
@@ -87,22 +85,20 @@ def check(team: Team, assignments: list[Assignment]) -> CheckResult:
     for a in inside:
         eng = team.engineer(a.engineer)
         if eng is None:
-            violations.append(Violation("unknown_engineer", a.engineer, a.start, a.end,
+            violations.append(Violation(UNKNOWN_ENGINEER, a.engineer, a.start, a.end,
                                         f"'{a.engineer}' is not an engineer of this team",
                                         a.row))
             continue
+        a = replace(a, engineer=eng.name)  # a row may name them by id
         by_engineer[eng.name].append(a)
-        if a.tier not in eng.tiers:
-            violations.append(Violation("tier", eng.name, a.start, a.end,
-                                        f"{eng.name} does not hold tier '{a.tier}' "
-                                        f"(holds {', '.join(eng.tiers)})", a.row))
-        else:
-            valid.append(replace(a, engineer=eng.name))  # a row may name them by id
+        if a.tier in eng.tiers:  # a tier not held is a violation, and no coverage
+            valid.append(a)
     for name, mine in by_engineer.items():
         eng = team.engineer(name)
         assert eng is not None
-        violations.extend(_engineer_violations(eng, sorted(mine, key=lambda a: (a.start, a.end)),
-                                               span))
+        mine.sort(key=lambda a: (a.start, a.end))
+        duty = Duty(eng, span, mine, [local_date(a.start, eng.timezone) for a in mine])
+        violations.extend(rule_violations(duty))
     segments = coverage_segments(team, span, valid)
     gaps = [seg for segs in segments.values() for seg in segs if seg.assigned < seg.required]
     uncovered = {tier: sum(s.missing * s.minutes for s in segs) for tier, segs in segments.items()}
@@ -142,98 +138,4 @@ def coverage_segments(team: Team, span: Span, assignments: list[Assignment]
             else:
                 segs.append(Segment(tier, start, end, required, on_duty))
         out[tier] = segs
-    return out
-
-
-def _engineer_violations(eng: Engineer, mine: list[Assignment], span: Span) -> list[Violation]:
-    rules = eng.rules
-    out: list[Violation] = []
-
-    def add(rule: str, start: int, end: int, message: str, row: int | None = None) -> None:
-        out.append(Violation(rule, eng.name, start, end, message, row))
-
-    free = availability(eng, span)
-    off = time_off(eng)
-    holidays = set() if rules.work_on_holidays else public_holidays(eng, span)
-    days = {id(a): local_date(a.start, eng.timezone) for a in mine}
-    for a in mine:
-        when = f"{iso_utc(a.start)}..{iso_utc(a.end)}"
-        if not contains(free, a.start, a.end):
-            add("availability", a.start, a.end, f"{eng.name} is not available for all of {when}",
-                a.row)
-        if overlap(off, a.start, a.end):
-            add("unavailable", a.start, a.end, f"{eng.name} is unavailable during {when}", a.row)
-        if days[id(a)] in holidays:
-            add("holiday", a.start, a.end,
-                f"{days[id(a)]} is a public holiday ({eng.holidays}) for {eng.name}", a.row)
-        if a.minutes > rules.max_shift_minutes:
-            add("shift_length", a.start, a.end, f"{hours_text(a.minutes)} h is longer than "
-                                                f"max_shift_hours {rules.max_shift_hours:g}",
-                a.row)
-    latest = None
-    for a in mine:
-        if latest is not None:
-            if a.start < latest.end:
-                add("overlap", a.start, min(a.end, latest.end),
-                    f"{eng.name} has overlapping assignments at {iso_utc(a.start)}", a.row)
-            elif a.start - latest.end < rules.min_rest_minutes:
-                add("rest", latest.end, a.start,
-                    f"only {hours_text(a.start - latest.end)} h rest between "
-                    f"{iso_utc(latest.end)} and {iso_utc(a.start)} (min_rest_hours "
-                    f"{rules.min_rest_hours:g})", a.row)
-        if latest is None or a.end > latest.end:
-            latest = a
-    out.extend(_weekly_violations(eng, mine, span, days))
-    out.extend(_consecutive_violations(eng, mine, days))
-    return out
-
-
-def _weekly_violations(eng: Engineer, mine: list[Assignment], span: Span,
-                       days: dict[int, date]) -> list[Violation]:
-    rules = eng.rules
-    out = []
-    blocks: dict[int, list[Assignment]] = defaultdict(list)
-    for a in mine:
-        blocks[span.block(a.start)].append(a)
-    for index, items in sorted(blocks.items()):
-        start, end = span.block_interval(index)
-        label = f"week {index + 1} ({iso_utc(start)}..{iso_utc(end)})"
-        minutes = sum(a.minutes for a in items)
-        limit = rules.max_minutes_per_week
-        if limit is not None and minutes > limit:
-            out.append(Violation("hours_per_week", eng.name, start, end,
-                                 f"{hours_text(minutes)} h in {label}, above max_hours_per_week "
-                                 f"{rules.max_hours_per_week:g}"))
-        if rules.max_shifts_per_week is not None and len(items) > rules.max_shifts_per_week:
-            out.append(Violation("shifts_per_week", eng.name, start, end,
-                                 f"{len(items)} shifts in {label}, above max_shifts_per_week "
-                                 f"{rules.max_shifts_per_week}"))
-        weekend = sorted({days[id(a)] for a in items if days[id(a)].weekday() in eng.weekend})
-        if rules.max_weekend_days is not None and len(weekend) > rules.max_weekend_days:
-            out.append(Violation("weekend_days", eng.name, start, end,
-                                 f"{len(weekend)} weekend days in {label}, above "
-                                 f"max_weekend_days {rules.max_weekend_days}"))
-    return out
-
-
-def _consecutive_violations(eng: Engineer, mine: list[Assignment],
-                            days: dict[int, date]) -> list[Violation]:
-    limit = eng.rules.max_consecutive_days
-    if limit is None or not mine:
-        return []
-    worked = sorted({days[id(a)] for a in mine})
-    out = []
-    run = [worked[0]]
-    for day in [*worked[1:], None]:
-        if day is not None and day - run[-1] == timedelta(days=1):
-            run.append(day)
-            continue
-        if len(run) > limit:
-            in_run = [a for a in mine if run[0] <= days[id(a)] <= run[-1]]
-            out.append(Violation("consecutive_days", eng.name, in_run[0].start,
-                                 max(a.end for a in in_run),
-                                 f"{len(run)} consecutive days {run[0]}..{run[-1]}, above "
-                                 f"max_consecutive_days {limit}"))
-        if day is not None:
-            run = [day]
     return out

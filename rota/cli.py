@@ -16,8 +16,8 @@ from rota.errors import InputError
 from rota.limits import MAX_CANDIDATES, MAX_COUNT, MAX_SECONDS, MAX_WORKERS
 
 if TYPE_CHECKING:
+    from rota.assignment import Assignment
     from rota.problem import Team
-    from rota.schedule import Assignment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -35,6 +35,17 @@ class _Seconds(click.FloatRange):
         if not math.isfinite(got):
             self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
         return got
+
+
+class _RulesHelp(click.Command):
+    """A command whose help ends with the rules it judges, from the registry."""
+
+    def format_epilog(self, ctx, formatter):  # type: ignore[no-untyped-def]
+        from rota.rules import help_rows
+
+        with formatter.section("Rules (keys: what `check` reports)"):
+            formatter.write_dl(help_rows())
+        super().format_epilog(ctx, formatter)
 
 
 class _Rota(click.Group):
@@ -168,7 +179,7 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
     sys.exit(EXIT_OK if result.covered else EXIT_FINDINGS)
 
 
-@cli.command()
+@cli.command(cls=_RulesHelp)
 @click.argument("config", type=click.Path(dir_okay=False))
 @click.argument("schedule", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", default="text",
@@ -340,8 +351,9 @@ def validate(config: str, hours: bool, strict: bool) -> None:
 
     Example: rota validate team.yaml --hours --strict
     """
-    from rota.capacity import capacity, capacity_text
+    from rota.capacity import capacity
     from rota.config import load_team
+    from rota.report import capacity_text
 
     try:
         team = load_team(config, max_candidates=MAX_CANDIDATES)

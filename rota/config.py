@@ -35,7 +35,6 @@ from rota.problem import (
     FIRST_YEAR,
     LAST_YEAR,
     MINUTES_PER_DAY,
-    RULE_KEYS,
     CoverageRule,
     Engineer,
     Flexible,
@@ -48,12 +47,14 @@ from rota.problem import (
     WeeklyPattern,
     Window,
 )
+from rota.rules import KEYS
 from rota.zones import suggest as zone_suggestion
 from rota.zones import zones
 
 Path_ = tuple[str | int, ...]
 Sites = dict[str, dict[str, Any] | None]
 
+RULE_KEYS = tuple(key.name for key in KEYS)
 TOP_KEYS = ("version", "team", "horizon", "sites", "engineers", "shifts", "flexible",
             "coverage", "rules", "solver")
 SITE_KEYS = ("timezone", "holidays", "weekend", "availability", "prefer", "avoid", "tiers",
@@ -713,26 +714,29 @@ class _Reader:
             if mapping is None:
                 return None
         values: dict[str, Any] = {}
-        for key in RULE_KEYS:
-            if key not in mapping:
+        for key in KEYS:
+            if key.name not in mapping:
                 continue
-            sub = (*path, key)
-            if key == "work_on_holidays":
-                got: Any = self.boolean(sub)
-            elif key == "night":
-                got = self.window(self.text(sub) or "", sub)
-            elif key in ("min_rest_hours",):
-                got = self.number(sub, maximum=MAX_HORIZON_DAYS * 24)
-            elif key == "max_shift_hours":
-                got = self.number(sub, positive=True, maximum=24)
-            elif key == "max_hours_per_week":
-                got = self.number(sub, nullable=True, positive=True, maximum=MAX_WEEK_HOURS)
-            else:
-                got = self.integer(sub, minimum=0, nullable=True)
-            if got is None and mapping.get(key) is not None:
+            sub = (*path, key.name)
+            got = self.rule_value(sub, key.kind)
+            if got is None and mapping.get(key.name) is not None:
                 continue  # reported
-            values[key] = got
+            values[key.name] = got
         return Rules(**{**base.__dict__, **values})
+
+    def rule_value(self, path: Path_, kind: str) -> Any:
+        """One rule key's value, read as its kind (`rota.rules.Key.kind`) says."""
+        if kind == "flag":
+            return self.boolean(path)
+        if kind == "window":
+            return self.window(self.text(path) or "", path)
+        if kind == "hours":
+            return self.number(path, maximum=MAX_HORIZON_DAYS * 24)
+        if kind == "shift_hours":
+            return self.number(path, positive=True, maximum=24)
+        if kind == "week_hours":
+            return self.number(path, nullable=True, positive=True, maximum=MAX_WEEK_HOURS)
+        return self.integer(path, minimum=0, nullable=True)  # count
 
     def sites(self) -> Sites | None:
         """Site name → its mapping (None if the site is malformed); None if `sites` is."""

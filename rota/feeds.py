@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import MINUTELY, rruleset, rrulestr
 from icalendar import Calendar
 
+from rota.assignment import Assignment
 from rota.errors import Problem, ScheduleError
 from rota.problem import Engineer, Team
-from rota.schedule import Assignment
 from rota.timeline import Span, from_minute, iso_utc, localize, to_minute, zone
 
 

@@ -41,7 +41,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from rota.problem import DAY_NAMES
+from rota.candidates import Candidate
+from rota.problem import DAY_NAMES, Rules
+from rota.rules import Ledger, fits
 from rota.timeline import (
     from_minute,
     holiday_calendar,
@@ -63,7 +65,6 @@ FLEX_MIN_HOURS, FLEX_MAX_HOURS, FLEX_STEP_MINUTES = 4, 8, 120
 WITNESS_MAX_SHIFTS = 5  # per 7-day block; the rule allows 6
 WITNESS_MAX_RUN = 5  # consecutive days; the rule allows 6
 DEFAULT_WEEKLY_MINUTES = 48 * 60
-MIN_REST = 11 * 60
 
 # `--load L`: a tight team. Demand is scaled by integer multipliers of the tier-2 and
 # tier-1 minimums and the team's weekly cap is chosen, so that required person-hours ÷
@@ -274,6 +275,14 @@ class Slot:
     need: int
 
 
+@dataclass(frozen=True)
+class _Duty:
+    """What the rules' `fits` reads of an engineer."""
+
+    rules: Rules
+    weekend: frozenset[int]
+
+
 @dataclass
 class _Engineer:
     name: str
@@ -289,10 +298,14 @@ class _Engineer:
     avoid: dict[str, str] | None = None
     team_hours: int = DEFAULT_WEEKLY_MINUTES // 60  # the team's max_hours_per_week
     max_weekend: int | None = None  # weekend days per 7-day block (None = no limit)
-    # witness bookkeeping
-    shifts: list[tuple[int, int, date]] = field(default_factory=list)
-    per_block: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    minutes_per_block: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    ledger: Ledger = field(default_factory=Ledger)  # the witness shifts so far
+
+    @property
+    def weekend(self) -> frozenset[int]:
+        return frozenset(self.site.weekend)
+
+    def block_minutes(self, block: int) -> int:
+        return sum(c.minutes for c in self.ledger.by_block.get(block, ()))
 
     @property
     def max_minutes(self) -> int:
@@ -709,28 +722,21 @@ class _Builder:
     def _block(self, minute: int) -> int:
         return max(0, (minute - self.h_start) // (7 * 1440))
 
-    def _rules_allow(self, eng: _Engineer, slot: Slot, day: date) -> bool:
-        if any(s < slot.end + MIN_REST and slot.start < e + MIN_REST for s, e, _ in eng.shifts):
-            return False
-        block = self._block(slot.start)
+    def _witness_rules(self, eng: _Engineer) -> Rules:
+        """The rules the witness keeps for `eng`: the team's, and without --load a shift
+        and a day in hand, so that a plan has room to do better."""
         loaded = self.design is not None
-        if eng.per_block[block] >= (LOAD_MAX_SHIFTS if loaded else WITNESS_MAX_SHIFTS):
-            return False
-        if eng.minutes_per_block[block] + slot.end - slot.start > eng.max_minutes:
-            return False
-        if eng.max_weekend is not None and day.weekday() in eng.site.weekend:
-            weekend = {d for s, _, d in eng.shifts
-                       if self._block(s) == block and d.weekday() in eng.site.weekend}
-            if day not in weekend and len(weekend) >= eng.max_weekend:
-                return False
-        worked = {d for _, _, d in eng.shifts}
-        run, probe = 1, day - timedelta(days=1)
-        while probe in worked:
-            run, probe = run + 1, probe - timedelta(days=1)
-        probe = day + timedelta(days=1)
-        while probe in worked:
-            run, probe = run + 1, probe + timedelta(days=1)
-        return run <= (LOAD_MAX_RUN if loaded else WITNESS_MAX_RUN)
+        return Rules(max_hours_per_week=eng.max_minutes / 60, max_weekend_days=eng.max_weekend,
+                     max_shifts_per_week=LOAD_MAX_SHIFTS if loaded else WITNESS_MAX_SHIFTS,
+                     max_consecutive_days=LOAD_MAX_RUN if loaded else WITNESS_MAX_RUN)
+
+    def _candidate(self, slot: Slot, day: date) -> Candidate:
+        return Candidate(0, slot.tier, slot.shift, slot.start, slot.end, day,
+                         self._block(slot.start))
+
+    def _rules_allow(self, eng: _Engineer, slot: Slot, day: date) -> bool:
+        duty = _Duty(self._witness_rules(eng), eng.weekend)
+        return fits(duty, self._candidate(slot, day), eng.ledger)
 
     def _draw_witness(self) -> None:
         """Staff every slot with fixed shifts, hardest slots first; take leave back or ask
@@ -766,7 +772,7 @@ class _Builder:
                         if e.name not in taken and self._rules_allow(e, slot, d)]
                 ready = [(e, d) for e, d in pool if free(e, d)]
                 if not ready and pool:
-                    eng, day = min(pool, key=lambda p: (self._on_leave(*p), len(p[0].shifts),
+                    eng, day = min(pool, key=lambda p: (self._on_leave(*p), len(p[0].ledger.chosen),
                                                         tie[order[id(p[0])]]))
                     if day in self._holidays(eng):
                         eng.volunteer = True
@@ -778,7 +784,7 @@ class _Builder:
                     continue
                 if not ready and self.design is not None:
                     recruit = self._recruit(slot, by_region[slot.region], taken, free,
-                                            lambda e: (len(e.shifts), tie[order[id(e)]]))
+                                            lambda e: (len(e.ledger.chosen), tie[order[id(e)]]))
                     if recruit is None:
                         raise _NoWitness(slot)
                     ready = [recruit]
@@ -795,28 +801,25 @@ class _Builder:
                     break
                 block = self._block(slot.start)
                 if self.design is None:
-                    eng, day = min(ready, key=lambda p: (p[0].per_block[block], len(p[0].shifts),
-                                                         tie[order[id(p[0])]]))
+                    eng, day = min(ready, key=lambda p: (
+                        len(p[0].ledger.by_block[block]), len(p[0].ledger.chosen),
+                        tie[order[id(p[0])]]))
                 else:  # whoever has the most hours left this block
                     eng, day = min(ready, key=lambda p: (
-                        p[0].minutes_per_block[block] - p[0].max_minutes,
-                        len(p[0].shifts), tie[order[id(p[0])]]))
+                        p[0].block_minutes(block) - p[0].max_minutes,
+                        len(p[0].ledger.chosen), tie[order[id(p[0])]]))
                 self._assign(eng, slot, day)
 
     def _assign(self, eng: _Engineer, slot: Slot, day: date) -> None:
-        eng.shifts.append((slot.start, slot.end, day))
-        eng.per_block[self._block(slot.start)] += 1
-        eng.minutes_per_block[self._block(slot.start)] += slot.end - slot.start
+        eng.ledger.add(self._candidate(slot, day))
         self.witness.append((eng.name, slot.tier, slot.shift, slot.start, slot.end))
 
     def _unassign(self, eng: _Engineer, slot: Slot) -> date:
         """Take `slot` back from `eng`; returns the local date it was booked on."""
-        shift = next(x for x in eng.shifts if x[:2] == (slot.start, slot.end))
-        eng.shifts.remove(shift)
-        eng.per_block[self._block(slot.start)] -= 1
-        eng.minutes_per_block[self._block(slot.start)] -= slot.end - slot.start
+        booked = next(c for c in eng.ledger.chosen if (c.start, c.end) == (slot.start, slot.end))
+        eng.ledger.remove(booked)
         self.witness.remove((eng.name, slot.tier, slot.shift, slot.start, slot.end))
-        return shift[2]
+        return booked.day
 
     def _swap_in(self, slot: Slot, able: dict[Slot, list[tuple[_Engineer, date]]],
                  free) -> bool:

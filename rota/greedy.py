@@ -7,50 +7,10 @@ covers the most short minutes, preferring whoever ends up least loaded for their
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 
 from rota.candidates import Candidate, DemandSegment
 from rota.problem import Team
-
-
-class _Ledger:
-    """What one engineer has been given so far, to test the hard rules incrementally."""
-
-    def __init__(self) -> None:
-        self.chosen: list[Candidate] = []
-        self.block_minutes: dict[int, int] = defaultdict(int)
-        self.block_shifts: dict[int, int] = defaultdict(int)
-        self.weekend_days: dict[int, set] = defaultdict(set)
-        self.minutes = 0
-
-
-def _fits(team: Team, c: Candidate, ledger: _Ledger) -> bool:
-    eng = team.engineers[c.engineer]
-    rules = eng.rules
-    rest = rules.min_rest_minutes
-    if any(o.start < c.end + rest and c.start < o.end + rest for o in ledger.chosen):
-        return False
-    limit = rules.max_minutes_per_week
-    if limit is not None and ledger.block_minutes[c.block] + c.minutes > limit:
-        return False
-    if (rules.max_shifts_per_week is not None
-            and ledger.block_shifts[c.block] + 1 > rules.max_shifts_per_week):
-        return False
-    if c.day.weekday() in eng.weekend and rules.max_weekend_days is not None:
-        if len(ledger.weekend_days[c.block] | {c.day}) > rules.max_weekend_days:
-            return False
-    if rules.max_consecutive_days is not None:
-        days = {o.day for o in ledger.chosen} | {c.day}
-        run, day = 1, c.day
-        while day - timedelta(days=1) in days:
-            run, day = run + 1, day - timedelta(days=1)
-        day = c.day
-        while day + timedelta(days=1) in days:
-            run, day = run + 1, day + timedelta(days=1)
-        if run > rules.max_consecutive_days:
-            return False
-    return True
-
+from rota.rules import Ledger, fits
 
 RATIO_SCALE = 10_000  # load ratios in basis points
 RATIO_RESOLUTION = 25  # the fair cover's search stops within 0.25 % of the lowest cap
@@ -120,7 +80,7 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
     """
     chosen = [0] * len(candidates)
     on_duty = [0] * len(segments)
-    ledgers: dict[int, _Ledger] = defaultdict(_Ledger)
+    ledgers: dict[int, Ledger] = defaultdict(Ledger)
     spans = spans or segment_spans(candidates, segments)
     capacity = [team.capacity_minutes(eng) for eng in team.engineers]
 
@@ -134,7 +94,7 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
             for i in seg.covering:
                 c = candidates[i]
                 if (chosen[i] or (allowed and not allowed[i])
-                        or not _fits(team, c, ledgers[c.engineer])):
+                        or not fits(team.engineers[c.engineer], c, ledgers[c.engineer])):
                     continue
                 minutes = ledgers[c.engineer].minutes + c.minutes
                 if (max_ratio is not None
@@ -148,7 +108,7 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
             if best is None:
                 break  # nobody can cover this: a gap
             chosen[best] = 1
-            _record(team, candidates[best], ledgers[candidates[best].engineer])
+            ledgers[candidates[best].engineer].add(candidates[best])
             for j in spans[best]:
                 on_duty[j] += 1
     return chosen
@@ -162,15 +122,6 @@ def segment_spans(candidates: list[Candidate],
         for i in seg.covering:
             spans[i].append(k)
     return spans
-
-
-def _record(team: Team, c: Candidate, ledger: _Ledger) -> None:
-    ledger.chosen.append(c)
-    ledger.block_minutes[c.block] += c.minutes
-    ledger.block_shifts[c.block] += 1
-    ledger.minutes += c.minutes
-    if c.day.weekday() in team.engineers[c.engineer].weekend:
-        ledger.weekend_days[c.block].add(c.day)
 
 
 def prune(candidates: list[Candidate], segments: list[DemandSegment],

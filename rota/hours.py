@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from rota.assignment import Assignment
 from rota.errors import Problem, ScheduleError
 from rota.problem import Engineer, Team
-from rota.schedule import Assignment
 from rota.timeline import holiday_calendar, local_date, overlap, pattern_intervals
 
 if TYPE_CHECKING:

@@ -14,10 +14,11 @@ from datetime import timedelta
 from html import escape
 
 from rota import __version__
+from rota.assignment import Assignment, hours_text
 from rota.check import CheckResult, Segment
+from rota.loads import engineer_loads
 from rota.problem import Team
-from rota.report import GAP_COLUMNS, engineer_loads, gap_row, violation_row
-from rota.schedule import Assignment, hours_text
+from rota.report import GAP_COLUMNS, gap_row, violation_row
 from rota.timeline import Span, from_minute, iso_local, iso_utc, local_date, localize, zone
 
 CSS = """

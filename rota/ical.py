@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from rota.assignment import Assignment, sort_key
 from rota.errors import Problem, ScheduleError
 from rota.problem import Engineer, Team
-from rota.schedule import Assignment, sort_key
 from rota.timeline import from_minute, iso_utc, zone
 
 PRODID = "-//rota//on-call rota export//EN"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dateutil.parser import isoparse
 
+from rota.assignment import Assignment
 from rota.check import CheckResult
 from rota.problem import Team
-from rota.schedule import Assignment
 from rota.timeline import iso_local, iso_utc
 
 

@@ -22,7 +22,8 @@ WeeklyPattern = tuple[tuple[Window, ...], ...]
 
 @dataclass(frozen=True)
 class Rules:
-    """Hard rules; `None` means no limit."""
+    """Hard rules' values; `None` means no limit. What each means, and its checks, live
+    in `rota.rules`."""
 
     min_rest_hours: float = 11
     max_shift_hours: float = 12
@@ -31,7 +32,10 @@ class Rules:
     max_consecutive_days: int | None = 6
     max_weekend_days: int | None = None
     work_on_holidays: bool = False
-    night: Window = (22 * 60, 30 * 60)  # local night, for `rota hours` (SPEC §10)
+    max_shifts_per_day: int | None = None
+    night: Window = (22 * 60, 30 * 60)  # the engineer's local night (SPEC §10)
+    max_night_shifts_per_week: int | None = None
+    max_consecutive_nights: int | None = None
 
     @property
     def min_rest_minutes(self) -> int:
@@ -44,9 +48,6 @@ class Rules:
     @property
     def max_minutes_per_week(self) -> int | None:
         return None if self.max_hours_per_week is None else round(self.max_hours_per_week * 60)
-
-
-RULE_KEYS = tuple(Rules.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

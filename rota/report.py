@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from rota.check import RULES, CheckResult, Segment, Violation
-from rota.problem import Team
-from rota.schedule import Assignment, csv_text, hours_text
-from rota.timeline import from_minute, iso_utc, local_date, public_holidays
+from rota import capacity
+from rota.assignment import hours_text
+from rota.check import RULES, CheckResult, HourRow, Segment, Violation
+from rota.loads import engineer_loads
+from rota.schedule import csv_text
+from rota.timeline import from_minute, iso_utc
 
 if TYPE_CHECKING:  # the planner loads the solver; check and validate must not
     from rota.planner import Plan
@@ -30,47 +31,9 @@ def gaps_csv(verdict: CheckResult) -> str:
     return csv_text(GAP_COLUMNS, [list(gap_row(g).values()) for g in verdict.gaps])
 
 
-def hourly(verdict: CheckResult) -> list[tuple[int, str, int, int, bool]]:
-    """(hour start, tier, required, min assigned, covered) for each UTC hour and tier."""
-    span = verdict.span
-    first = span.start - span.start % 60
-    rows = []
-    for hour in range(first, span.end, 60):
-        for tier, segments in verdict.segments.items():
-            inside = [s for s in segments if s.start < hour + 60 and s.end > hour]
-            rows.append((hour, tier, max(s.required for s in inside),
-                         min(s.assigned for s in inside),
-                         all(s.assigned >= s.required for s in inside)))
-    return rows
-
-
 def coverage_csv(verdict: CheckResult) -> str:
     return csv_text(COVERAGE_COLUMNS, [[iso_utc(h), t, r, a, str(c).lower()]
-                                   for h, t, r, a, c in hourly(verdict)])
-
-
-def engineer_loads(team: Team, assignments: list[Assignment], span) -> list[dict[str, Any]]:
-    """Per engineer: hours, shifts, weekend and holiday hours, and load against capacity."""
-    mine: dict[str, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        mine[a.engineer].append(a)
-    rows = []
-    for eng in team.engineers:
-        items = mine.get(eng.name, [])
-        holidays = public_holidays(eng, span)
-        days = [local_date(a.start, eng.timezone) for a in items]
-        minutes = sum(a.minutes for a in items)
-        capacity = team.capacity(eng)
-        rows.append({
-            "name": eng.name, "id": eng.id, "site": eng.site, "timezone": eng.timezone,
-            "hours": minutes / 60, "shifts": len(items),
-            "weekend_hours": sum(a.minutes for a, d in zip(items, days)
-                                 if d.weekday() in eng.weekend) / 60,
-            "holiday_hours": sum(a.minutes for a, d in zip(items, days) if d in holidays) / 60,
-            "capacity_hours": capacity / 60,
-            "load": round(minutes / capacity, 4) if capacity else 0.0,
-        })
-    return rows
+                                   for h, t, r, a, c in verdict.hours()])
 
 
 def unproven_gap_warning(p: Plan) -> str | None:
@@ -123,11 +86,12 @@ def summary_json(p: Plan) -> str:
 
 # ----- text ------------------------------------------------------------------------------
 
-def week_grid(verdict: CheckResult, tier: str) -> str:
-    """UTC days × hours: the fewest on duty in each hour; `!` marks an hour that is short."""
+def week_grid(hours: list[HourRow], tier: str) -> str:
+    """UTC days × hours: the fewest on duty in each hour; `!` marks an hour that is short.
+    `hours` is `CheckResult.hours()` or `Capacity.hours()`."""
     cells: dict[tuple[str, int], str] = {}
     days: list[str] = []
-    for hour, t, required, assigned, covered in hourly(verdict):
+    for hour, t, required, assigned, covered in hours:
         if t != tier:
             continue
         moment = from_minute(hour)
@@ -166,8 +130,9 @@ def plan_text(p: Plan) -> str:
         parts += [f"!!! {warning}", ""]
     if res.interrupted:
         parts += ["!!! interrupted: this is the best schedule found before the stop", ""]
+    hours = verdict.hours()
     for tier in verdict.segments:
-        parts += [week_grid(verdict, tier), ""]
+        parts += [week_grid(hours, tier), ""]
     parts.append("digits: fewest on duty in the UTC hour; ! short of the requirement; "
                  "· nothing required")
     if verdict.gaps:
@@ -198,8 +163,9 @@ def report_md(p: Plan) -> str:
     warning = unproven_gap_warning(p)
     if warning:
         lines += [f"> **{warning}**", ""]
+    hours = verdict.hours()
     for tier in verdict.segments:
-        lines += [f"## Week grid: {_md(tier)}", "", "```", week_grid(verdict, tier), "```", ""]
+        lines += [f"## Week grid: {_md(tier)}", "", "```", week_grid(hours, tier), "```", ""]
     lines += ["## Gaps", ""]
     if verdict.gaps:
         lines += ["| tier | start (UTC) | end (UTC) | required | assigned | minutes |",
@@ -339,3 +305,47 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 CHECK_FORMATS = {"text": lambda v, s: check_text(v), "json": lambda v, s: check_json(v),
                  "junit": check_junit, "github": check_github, "markdown": check_markdown}
+
+
+# ----- validate -------------------------------------------------------------------------
+
+def _names(who: tuple[str, ...], most: int = 6) -> str:
+    more = f" and {len(who) - most} more" if len(who) > most else ""
+    return ", ".join(who[:most]) + more
+
+
+def reason_text(gap: capacity.StructuralGap) -> str:
+    """The reason of a structural gap, for a person."""
+    if gap.reason == capacity.NOBODY:
+        if not gap.who:
+            return f"nobody holding {gap.tier} is available then"
+        return f"nobody else holding {gap.tier} is available then (only {_names(gap.who)})"
+    if gap.reason == capacity.TIME_OFF:
+        return f"on holiday or unavailable: {_names(gap.who)}"
+    return f"no shift fits the free time of {_names(gap.who)}"
+
+
+def capacity_text(cap: capacity.Capacity, hours: bool = False) -> str:
+    """`validate`'s overview: per tier the demand and each structural gap with its reason;
+    with `hours`, a UTC week grid of the most who could be on duty in each hour."""
+    team, span = cap.team, cap.span
+    lines = [f"{team.source}: valid",
+             f"team: {team.name}; {len(team.engineers)} engineers; horizon "
+             f"{iso_utc(span.start)} .. {iso_utc(span.end)} ({team.horizon.days} days)"]
+    for tier, segments in cap.segments.items():
+        demand = sum(s.required * s.minutes for s in segments)
+        short = [g for g in cap.gaps if g.tier == tier]
+        missing = sum((g.required - g.possible) * g.minutes for g in short)
+        lines.append(f"{tier}: {hours_text(demand)} person-hours required; "
+                     + (f"{len(short)} structural gap(s), {missing} person-minutes short:"
+                        if short else "no structural gap"))
+        for g in short:
+            lines.append(f"  {iso_utc(g.start)} .. {iso_utc(g.end)}  at most {g.possible} of "
+                         f"{g.required} could be on duty ({g.minutes} min): {reason_text(g)}")
+    if hours:
+        rows = cap.hours()
+        for tier in cap.segments:
+            lines += ["", week_grid(rows, tier)]
+        lines += ["", "digits: the most who could be on duty in the UTC hour's tightest minute "
+                      "(9 = 9 or more); ! fewer than required; · nothing required"]
+    return "\n".join(lines) + "\n"

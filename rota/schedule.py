@@ -1,4 +1,4 @@
-"""Assignments and the schedule CSV: writing what `plan` made, reading what `check` gets."""
+"""The schedule CSV: writing what `plan` made, reading what `check` gets."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from dateutil.parser import isoparse
 
+from rota.assignment import Assignment, hours_text, sort_key
 from rota.errors import Problem, ScheduleError
 from rota.limits import MAX_SCHEDULE_BYTES, read_capped
 from rota.problem import FIRST_YEAR, LAST_YEAR, Team
@@ -23,32 +23,6 @@ LOCAL_COLUMNS = ("timezone", "start_local", "end_local")
 NAME_COLUMNS = ("engineer", "tier", "shift")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """One engineer on duty for one tier over [start, end) (epoch minutes, UTC)."""
-
-    engineer: str
-    tier: str
-    start: int
-    end: int
-    shift: str = ""
-    row: int | None = None  # line in the CSV it came from
-    local: tuple[str, str, str] | None = None  # timezone, start_local, end_local as read
-
-    @property
-    def minutes(self) -> int:
-        return self.end - self.start
-
-
-def sort_key(a: Assignment) -> tuple[int, str, int, str]:
-    return (a.start, a.engineer, a.end, a.tier)
-
-
-def hours_text(minutes: int) -> str:
-    """480 → '8', 450 → '7.5', 20 → '0.33'."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
 
 
 def _formula_like(cell: str) -> bool:

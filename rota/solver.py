@@ -8,7 +8,6 @@ lexicographic and solved in stages, each stage fixing the optimum of the one bef
 
 from __future__ import annotations
 
-import heapq
 import os
 import time
 from collections import defaultdict
@@ -18,6 +17,7 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
+from rota.assignment import Assignment
 from rota.candidates import Candidate, demand_segments, soft_costs
 from rota.control import BUDGET, CLOCK, CLOCK_MARGIN, INTERRUPT, PROOF, SearchControl
 from rota.greedy import (
@@ -27,10 +27,10 @@ from rota.greedy import (
     greedy_cover,
     load_ratio,
     prune,
-    uncovered_minutes,
 )
+from rota.objective import STAGES
 from rota.problem import MINUTES_PER_DAY, Team
-from rota.schedule import Assignment
+from rota.rules import RULES, Rule
 from rota.timeline import Span, public_holidays
 
 DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 cores: it
@@ -43,9 +43,6 @@ DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 c
 DTIME_REFERENCE_CANDIDATES = 20_000
 LARGE_MODEL_CANDIDATES = 100_000
 LP_SUBSOLVERS = ("default_lp", "max_lp", "quick_restart")
-# Stages whose objective no removal of an unneeded assignment can worsen (not load_deviation).
-ZERO_BOUNDED = ("uncovered_minutes", "soft_preferences")  # objectives that are never < 0
-PRUNABLE = ("uncovered_minutes", "soft_preferences", "max_load_ratio", "assigned_minutes")
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
 NOT_RUN = -1  # a stage the wall-clock deadline left out
 MIN_STAGE_DTIME = 0.05  # less deterministic time than this is no search worth starting
@@ -90,8 +87,9 @@ class PlanResult:
         return self.stages[0]
 
 
-class RotaModel:
-    """The CP-SAT model of one planning problem; one method per constraint family."""
+class RuleModel:
+    """One boolean per candidate and the hard rules over them, each from its home in
+    `rota.rules` (this object is the rules' `ModelView`)."""
 
     def __init__(self, team: Team, span: Span, candidates: list[Candidate]):
         self.team, self.span, self.cands = team, span, candidates
@@ -100,69 +98,17 @@ class RotaModel:
         # Auxiliary variables and how to compute each from a 0/1 choice of candidates,
         # so that a hint is complete and the solver starts from a feasible solution.
         self.derived: list[tuple[cp_model.IntVar, Callable[[list[int]], int]]] = []
-        self._soft_costs: list[int] | None = None
         self.by_engineer: dict[int, list[int]] = defaultdict(list)
         for i, c in enumerate(candidates):
             self.by_engineer[c.engineer].append(i)
-        self.uncovered = self._coverage()
-        self._rest()
-        self._weekly_limits()
-        self._consecutive_days()
-        self._weekend_days()
 
-    # ----- hard constraints ----------------------------------------------------------------
-    def _coverage(self) -> cp_model.LinearExprT:
-        """Per tier and elementary interval: on duty + missing >= required."""
-        terms = []
-        self.segments = demand_segments(self.team, self.span, self.cands)
-        for seg in self.segments:
-            missing = self.model.new_int_var(0, seg.need, f"missing_{seg.tier}_{seg.start}")
-            self.model.add(sum(self.x[i] for i in seg.covering) + missing >= seg.need)
-            self.derived.append((missing, lambda v, s=seg: max(
-                0, s.need - sum(v[i] for i in s.covering))))
-            terms.append(seg.minutes * missing)
-        return sum(terms)
+    def constrain(self, rules: tuple[Rule, ...] = RULES) -> None:
+        """Add each rule's constraints, rule by rule, engineer by engineer."""
+        for rule in rules:
+            for eng_index, ids in self.by_engineer.items():
+                rule.constrain(self, self.team.engineers[eng_index], ids)
 
-    def _rest(self) -> None:
-        """No two assignments of one engineer closer than min_rest (nor overlapping).
-
-        Intervals [start, end + rest) of one engineer must not overlap: one at-most-one
-        constraint per maximal clique of that interval graph, found by a sweep.
-        """
-        for eng_index, ids in self.by_engineer.items():
-            rest = self.team.engineers[eng_index].rules.min_rest_minutes
-            starts = sorted({self.cands[i].start for i in ids})
-            by_start: dict[int, list[int]] = defaultdict(list)
-            for i in ids:
-                by_start[self.cands[i].start].append(i)
-            active: dict[int, int] = {}
-            expiry: list[tuple[int, int]] = []
-            for n, t in enumerate(starts):
-                for i in by_start[t]:
-                    release = self.cands[i].end + rest
-                    active[i] = release
-                    heapq.heappush(expiry, (release, i))
-                while expiry and expiry[0][0] <= t:
-                    active.pop(heapq.heappop(expiry)[1], None)
-                following = starts[n + 1] if n + 1 < len(starts) else None
-                if len(active) > 1 and (following is None or expiry[0][0] <= following):
-                    self.model.add_at_most_one(self.x[i] for i in active)
-
-    def _weekly_limits(self) -> None:
-        for eng_index, ids in self.by_engineer.items():
-            rules = self.team.engineers[eng_index].rules
-            blocks: dict[int, list[int]] = defaultdict(list)
-            for i in ids:
-                blocks[self.cands[i].block].append(i)
-            for items in blocks.values():
-                limit = rules.max_minutes_per_week
-                if limit is not None and sum(self.cands[i].minutes for i in items) > limit:
-                    self.model.add(sum(self.cands[i].minutes * self.x[i] for i in items) <= limit)
-                count = rules.max_shifts_per_week
-                if count is not None and len(items) > count:
-                    self.model.add(sum(self.x[i] for i in items) <= count)
-
-    def _day_flags(self, ids: list[int], key: Callable[[Candidate], object]) -> dict:
+    def day_flags(self, ids: list[int], key: Callable[[Candidate], object]) -> dict:
         """A boolean per key value that is 1 whenever a candidate with that key is chosen."""
         groups: dict[object, list[int]] = defaultdict(list)
         for i in ids:
@@ -176,35 +122,29 @@ class RotaModel:
             flags[value] = flag
         return flags
 
-    def _consecutive_days(self) -> None:
-        from datetime import timedelta
 
-        for eng_index, ids in self.by_engineer.items():
-            limit = self.team.engineers[eng_index].rules.max_consecutive_days
-            days = sorted({self.cands[i].day for i in ids})
-            if limit is None or len(days) <= limit:
-                continue
-            flags = None
-            for first in days:
-                window = [first + timedelta(days=d) for d in range(limit + 1)]
-                if all(d in set(days) for d in window):
-                    flags = flags or self._day_flags(ids, lambda c: c.day)
-                    self.model.add(sum(flags[d] for d in window) <= limit)
+class RotaModel(RuleModel):
+    """The CP-SAT model of one planning problem: the hard rules, coverage with slack, and
+    the objectives of `rota.objective`'s stages."""
 
-    def _weekend_days(self) -> None:
-        for eng_index, ids in self.by_engineer.items():
-            eng = self.team.engineers[eng_index]
-            limit = eng.rules.max_weekend_days
-            weekend = [i for i in ids if self.cands[i].day.weekday() in eng.weekend]
-            if limit is None or not weekend:
-                continue
-            flags = self._day_flags(weekend, lambda c: (c.block, c.day))
-            per_block: dict[int, list] = defaultdict(list)
-            for (block, _), flag in flags.items():
-                per_block[block].append(flag)
-            for block_flags in per_block.values():
-                if len(block_flags) > limit:
-                    self.model.add(sum(block_flags) <= limit)
+    def __init__(self, team: Team, span: Span, candidates: list[Candidate]):
+        super().__init__(team, span, candidates)
+        self._soft_costs: list[int] | None = None
+        self.uncovered = self._coverage()
+        self.constrain()
+
+    # ----- hard constraints ----------------------------------------------------------------
+    def _coverage(self) -> cp_model.LinearExprT:
+        """Per tier and elementary interval: on duty + missing >= required."""
+        terms = []
+        self.segments = demand_segments(self.team, self.span, self.cands)
+        for seg in self.segments:
+            missing = self.model.new_int_var(0, seg.need, f"missing_{seg.tier}_{seg.start}")
+            self.model.add(sum(self.x[i] for i in seg.covering) + missing >= seg.need)
+            self.derived.append((missing, lambda v, s=seg: max(
+                0, s.need - sum(v[i] for i in s.covering))))
+            terms.append(seg.minutes * missing)
+        return sum(terms)
 
     # ----- objectives --------------------------------------------------------------------
     def soft_cost(self) -> cp_model.LinearExprT:
@@ -354,16 +294,8 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     workers = team.solver.workers if workers is None else workers
     seed = team.solver.seed if seed is None else seed
 
-    def deviation(values: list[int]) -> cp_model.LinearExprT:
-        return rota.load_deviation(sum(c.minutes for c, v in zip(candidates, values) if v))
-
-    def soft_value(values: list[int]) -> int:
-        return sum(cost for cost, v in zip(rota.soft_costs(), values) if v)
-
     # Stage objectives computed in Python, to judge a schedule before any search.
-    evaluate = {"uncovered_minutes": lambda v: uncovered_minutes(rota.segments, v),
-                "soft_preferences": soft_value,
-                "max_load_ratio": lambda v: load_ratio(team, candidates, v)}
+    evaluate = {stage.name: partial(stage.evaluate, rota) for stage in STAGES if stage.evaluate}
     achieved: dict[str, int] = {}
 
     fair: list[list[int]] = []  # the fair greedy cover, made when a stage first needs it
@@ -403,21 +335,13 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 return repaired
         return values
 
-    # (name, objective builder given the previous solution, share of what coverage leaves)
-    stages: list[tuple[str, Callable[[list[int]], cp_model.LinearExprT | None], float]] = [
-        ("uncovered_minutes", lambda _: rota.uncovered, 0.0),
-        ("soft_preferences", lambda _: rota.soft_cost(), 2.0),
-        ("max_load_ratio", lambda _: rota.max_load_ratio(), 1.5),
-        ("assigned_minutes", lambda _: rota.total_minutes(), 1.5),
-        ("load_deviation", deviation, 1.0),
-        ("weekend_holiday_peak", lambda _: rota.weekend_holiday_peak(), 1.0),
-    ]
+    stages = list(STAGES)
     skipped: list[str] = []
     if len(candidates) > LARGE_MODEL_CANDIDATES:
         # Each stage costs a load and presolve of the whole model; on a model this large
         # the time goes to coverage and the largest load, and the later stages are left out.
-        skipped = [name for name, _, _ in stages[3:]]
-        stages = stages[:3]
+        skipped = [stage.name for stage in stages if not stage.on_large_models]
+        stages = [stage for stage in stages if stage.on_large_models]
     results: list[StageResult] = []
     values: list[int] = []
     # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
@@ -427,9 +351,10 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     greedy_seconds = time.perf_counter() - clock
     # The budget in deterministic time: the same for every run, whatever the machine does.
     dtime_left = limit * dtime_rate(len(candidates))
-    for n, (name, build, share) in enumerate(stages):
-        later = sum(s for _, _, s in stages[n:])
-        fraction = 1.0 if n == 0 or not later else share / later
+    for n, stage in enumerate(stages):
+        name = stage.name
+        later = sum(s.share for s in stages[n:])
+        fraction = 1.0 if n == 0 or not later else stage.share / later
         if control.interrupted:
             results.append(StageResult(name, "NOT_RUN", -1, -1, 0.0, INTERRUPT))
             continue
@@ -439,11 +364,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             results.append(StageResult(name, "NOT_RUN", value, -1, 0.0, CLOCK))
             continue
         start = starting_point(name)
-        expr = build(start)
+        expr = stage.expression(rota, start)
         if expr is None or isinstance(expr, int):  # nothing to optimise here
             results.append(StageResult(name, "OPTIMAL", expr or 0, expr or 0, 0.0, PROOF))
             continue
-        if name in ZERO_BOUNDED and evaluate[name](start) == 0:
+        if stage.never_negative and evaluate[name](start) == 0:
             values = start
             model.add(expr <= 0)
             achieved[name] = 0
@@ -481,7 +406,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
             values = [int(solver.boolean_value(v)) for v in rota.x]
-            if name in PRUNABLE:
+            if stage.prunable:
                 values = prune(candidates, rota.segments, values)
             model.add(expr <= value)
             achieved[name] = value

@@ -180,12 +180,17 @@ def _engineer_dates(eng: Engineer, span: Span) -> tuple[date, date]:
     return span.local_dates(eng.timezone, before=2, after=1)
 
 
+def around(eng: Engineer, span: Span) -> list[Interval]:
+    """The engineer's local days around the horizon, whole: all the time there is to plan."""
+    first, last = _engineer_dates(eng, span)
+    return [(local_midnight(first, eng.timezone),
+             local_midnight(last + timedelta(days=1), eng.timezone))]
+
+
 def availability(eng: Engineer, span: Span) -> list[Interval]:
     """When the engineer's weekly pattern lets them work, around the horizon (no time off)."""
     if eng.availability is None:
-        first, last = _engineer_dates(eng, span)
-        return [(local_midnight(first, eng.timezone),
-                 local_midnight(last + timedelta(days=1), eng.timezone))]
+        return around(eng, span)
     return pattern_intervals(eng.availability, eng.timezone, *_engineer_dates(eng, span))
 
 

@@ -17,11 +17,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from rota import hours
+from rota.assignment import Assignment
 from rota.check import CheckResult
 from rota.errors import Problem, ScheduleError
 from rota.problem import Team
-from rota.report import GAP_COLUMNS, gap_row, hourly
-from rota.schedule import Assignment, parse_schedule, schedule_csv
+from rota.report import GAP_COLUMNS, gap_row
+from rota.schedule import parse_schedule, schedule_csv
 from rota.timeline import from_minute
 
 SHORT = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")  # Excel's "bad" red
@@ -76,7 +77,7 @@ def _grid(verdict: CheckResult, tier: str) -> tuple[pandas.DataFrame, set[tuple[
     """Days × UTC hours of `fewest on duty/required`, and the (row, column) cells short."""
     cells: dict[str, dict[str, str]] = {}
     short = set()
-    for hour, t, required, assigned, covered in hourly(verdict):
+    for hour, t, required, assigned, covered in verdict.hours():
         if t != tier:
             continue
         moment = from_minute(hour)

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from rota.assignment import Assignment
 from rota.check import RULES, CheckResult, check
 from rota.cli import cli
 from rota.config import load_team
 from rota.report import GAP_COLUMNS, gap_row, violation_row
-from rota.schedule import Assignment, parse_schedule, read_schedule
+from rota.schedule import parse_schedule, read_schedule
 from rota.timeline import to_minute
 
 ROOT = Path(__file__).resolve().parents[1]

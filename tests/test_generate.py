@@ -7,12 +7,12 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
+from rota.assignment import Assignment
 from rota.capacity import capacity_segments
 from rota.check import check
 from rota.cli import cli
 from rota.config import load_team, parse_team
 from rota.generate import MIN_ENGINEERS, build, generate_team
-from rota.schedule import Assignment
 from rota.timeline import zone
 
 
