@@ -385,9 +385,9 @@ def diff(old: str, new: str, fmt: str, output: str | None) -> None:
               help="Also print, per tier, a UTC week grid of the most who could be on duty.")
 @click.option("--strict", is_flag=True, help="Exit 1 when there are structural gaps.")
 def validate(config: str, hours: bool, strict: bool) -> None:
-    """Check CONFIG and print a capacity overview: per tier, the intervals in which
-    fewer engineers could be on duty than required (structural gaps), each with its
-    reason, before solving.
+    """Check CONFIG (and the history files it names) and print a capacity overview: per
+    tier, the intervals in which fewer engineers could be on duty than required
+    (structural gaps), each with its reason, before solving.
 
     Exit 0 if the file is valid (with --strict: and has no structural gap), 1 with
     --strict if it has structural gaps, 2 if it is invalid.
@@ -401,6 +401,7 @@ def validate(config: str, hours: bool, strict: bool) -> None:
         team = load_team(config, max_candidates=MAX_CANDIDATES)
     except InputError as exc:
         _fail_input(exc)
+    _history(team, ())
     cap = capacity(team)
     click.echo(capacity_text(cap, hours=hours), nl=False)
     sys.exit(EXIT_FINDINGS if strict and cap.gaps else EXIT_OK)

@@ -4,13 +4,16 @@ and markdown output exactly; exit 0 same, 1 changed, 2 bad input."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rota.cli import cli
-from rota.diff import compare
+from rota.diff import compare, match_key
 from rota.schedule import Assignment, parse_schedule
 
 HEADER = "engineer,tier,start_utc,end_utc\n"
@@ -23,6 +26,10 @@ NEW = HEADER + (
     "Bob Ng,tier2,2026-03-02T13:00Z,2026-03-03T00:00Z\n"   # moved: one removed, one added
     "Cy Oz,tier1,2026-03-02T00:00Z,2026-03-02T08:00Z\n"
     "Dee|*Evil*,tier2,2026-03-02T12:00Z,2026-03-02T13:00Z\n")
+
+
+ROWS = st.builds(Assignment, st.sampled_from(["Ann", "Bob"]), st.sampled_from(["t1", "t2"]),
+                 st.integers(0, 3), st.integers(4, 5))
 
 
 def files(tmp_path: Path, old: str = OLD, new: str = NEW) -> tuple[str, str]:
@@ -115,6 +122,18 @@ def test_rows_match_as_a_multiset():
     changes = compare([one, one, Assignment("Ann", "tier1", 0, 60)], [one])
     assert (changes.removed, changes.added, changes.unchanged) == (
         (one, Assignment("Ann", "tier1", 0, 60)), (), 1)
+
+
+@given(st.lists(ROWS, max_size=12), st.lists(ROWS, max_size=12))
+def test_removing_and_adding_the_changes_turns_old_into_new(old, new):
+    changes = compare(old, new)
+    left = Counter(map(match_key, old))
+    left.subtract(map(match_key, changes.removed))
+    left.update(map(match_key, changes.added))
+    assert +left == Counter(map(match_key, new))
+    assert changes.unchanged + len(changes.removed) == len(old)
+    assert changes.unchanged + len(changes.added) == len(new)
+    assert changes.same == (Counter(map(match_key, old)) == Counter(map(match_key, new)))
 
 
 def test_a_tier_change_is_a_removal_and_an_addition():

@@ -207,6 +207,16 @@ def test_check_validates_history_and_warns(tmp_path):
         f"warning: {path.parent}/w09.csv:4: 'Gone' is not in the team: 1 history row ignored"]
 
 
+def test_validate_reads_the_history_files_the_team_names(tmp_path):
+    path = setup(tmp_path, "history: {schedules: [w09.csv]}\n")
+    done = CliRunner().invoke(cli, ["validate", str(path)])
+    assert done.exit_code == 2
+    assert done.stderr == (f"error: {path}:10:23: history.schedules[0]: history file "
+                           f"'{path.parent}/w09.csv' does not exist\n")
+    (path.parent / "w09.csv").write_text(W09, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0
+
+
 @pytest.mark.parametrize("command", ["check", "plan"])
 def test_bad_history_is_exit_2_and_writes_nothing(tmp_path, command):
     path = setup(tmp_path, files={"s.csv": W10})
