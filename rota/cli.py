@@ -17,6 +17,7 @@ from rota.limits import MAX_CANDIDATES, MAX_COUNT, MAX_SECONDS, MAX_WORKERS
 
 if TYPE_CHECKING:
     from rota.assignment import Assignment
+    from rota.history import HistorySplit
     from rota.problem import Team
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -88,6 +89,20 @@ def _load_pair(config: str, schedule: str, tier: str | None = None
         _fail_input(exc)
 
 
+def _history(team: Team, extra: tuple[str, ...]) -> HistorySplit:
+    """The team's history and `--history` files, loaded and seen from its horizon; unknown
+    engineers' rows are warned about; a bad file is exit 2."""
+    from rota.history import load_history, split_history
+
+    try:
+        rows = load_history(team, extra, warn=lambda line: click.echo(line, err=True))
+    except InputError as exc:
+        _fail_input(exc)
+    return split_history(team, rows)
+
+
+_HISTORY_HELP = ("A schedule published before (.csv or .xlsx), added to the team file's "
+                 "history.schedules; repeatable.")
 _TIER_HELP = "For an .ics feed: the tier its events staff (default: the one tier with demand)."
 
 
@@ -125,8 +140,11 @@ def cli(debug: bool) -> None:
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--progress/--no-progress", default=None,
               help="Show the solver's progress on stderr (default: on in a terminal).")
+@click.option("--history", "history_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False), help=_HISTORY_HELP)
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
-         seed: int | None, quiet: bool, progress: bool | None) -> None:
+         seed: int | None, quiet: bool, progress: bool | None,
+         history_files: tuple[str, ...]) -> None:
     """Plan the rota in CONFIG and write schedule.csv, gaps.csv, coverage.csv,
     summary.json, report.md and report.html into the output directory.
 
@@ -146,13 +164,15 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
         team = load_team(config, max_candidates=MAX_CANDIDATES)
     except InputError as exc:
         _fail_input(exc)
+    history = _history(team, history_files)
     show = (not quiet and sys.stderr.isatty()) if progress is None else progress
     reporter = _ProgressPrinter(sys.stderr.isatty()) if show else None
     control = SearchControl()
     restore = control.install_signal_handlers()
     try:
         result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
-                           control=control, log=reporter.line if reporter else None,
+                           control=control, history=history,
+                           log=reporter.line if reporter else None,
                            progress=reporter.update if reporter else None)
     finally:
         restore()
@@ -188,7 +208,10 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
 @click.option("--tier", help=_TIER_HELP)
-def check(config: str, schedule: str, fmt: str, output: str | None, tier: str | None) -> None:
+@click.option("--history", "history_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False), help=_HISTORY_HELP)
+def check(config: str, schedule: str, fmt: str, output: str | None, tier: str | None,
+          history_files: tuple[str, ...]) -> None:
     """Check SCHEDULE against CONFIG: every coverage gap and every broken rule. SCHEDULE is
     a CSV (engineer,tier,start_utc,end_utc), an .xlsx (its Schedule sheet) or an .ics
     calendar feed such as a paging platform publishes. Never runs the solver. With
@@ -203,6 +226,7 @@ def check(config: str, schedule: str, fmt: str, output: str | None, tier: str | 
     from rota.notices import schedule_warnings
 
     team, assignments = _load_pair(config, schedule, tier)
+    _history(team, history_files)  # validated; judging across the boundary comes with rules
     verdict = referee(team, assignments)
     for warning in schedule_warnings(team, assignments, verdict, schedule):
         click.echo(warning, err=True)
@@ -337,14 +361,44 @@ def hours(config: str, schedules: tuple[str, ...], by: str, output: str | None,
 
 
 @cli.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "markdown"]),
+              show_default=True, help="Output format; markdown suits a pull-request comment.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the diff to FILE instead of standard output.")
+def diff(old: str, new: str, fmt: str, output: str | None) -> None:
+    """Show what changed from schedule OLD to schedule NEW (each a .csv or .xlsx): per
+    engineer, the assignments removed and added, rows matched on engineer, tier,
+    start_utc and end_utc (a moved shift is one of each). Times are UTC.
+
+    Exit 0 if the schedules are the same, 1 if they differ, 2 on bad input.
+
+    Example: rota diff published.csv rota-out/schedule.csv --format markdown
+    """
+    from rota.diff import DIFF_FORMATS, diff_files
+
+    try:
+        changes = diff_files(old, new)
+    except InputError as exc:
+        _fail_input(exc)
+    text = DIFF_FORMATS[fmt](changes, old, new)
+    if output:
+        _write_or_fail(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_OK if changes.same else EXIT_FINDINGS)
+
+
+@cli.command()
 @click.argument("config", type=click.Path(dir_okay=False))
 @click.option("--hours", is_flag=True,
               help="Also print, per tier, a UTC week grid of the most who could be on duty.")
 @click.option("--strict", is_flag=True, help="Exit 1 when there are structural gaps.")
 def validate(config: str, hours: bool, strict: bool) -> None:
-    """Check CONFIG and print a capacity overview: per tier, the intervals in which
-    fewer engineers could be on duty than required (structural gaps), each with its
-    reason, before solving.
+    """Check CONFIG (and the history files it names) and print a capacity overview: per
+    tier, the intervals in which fewer engineers could be on duty than required
+    (structural gaps), each with its reason, before solving.
 
     Exit 0 if the file is valid (with --strict: and has no structural gap), 1 with
     --strict if it has structural gaps, 2 if it is invalid.
@@ -359,6 +413,7 @@ def validate(config: str, hours: bool, strict: bool) -> None:
         team = load_team(config, max_candidates=MAX_CANDIDATES)
     except InputError as exc:
         _fail_input(exc)
+    _history(team, ())
     cap = capacity(team)
     click.echo(capacity_text(cap, hours=hours), nl=False)
     sys.exit(EXIT_FINDINGS if strict and cap.gaps else EXIT_OK)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from rota.limits import (
     MAX_COUNT,
     MAX_COVERAGE_MIN,
     MAX_DEPTH,
+    MAX_FAIRNESS_WEEKS,
     MAX_SECONDS,
     MAX_WEEK_HOURS,
     MAX_WORKERS,
@@ -32,12 +34,15 @@ from rota.limits import (
 )
 from rota.problem import (
     DAY_NAMES,
+    DEFAULT_FAIRNESS_WEEKS,
     FIRST_YEAR,
     LAST_YEAR,
     MINUTES_PER_DAY,
     CoverageRule,
     Engineer,
     Flexible,
+    History,
+    HistoryFile,
     Horizon,
     Rules,
     ShiftTemplate,
@@ -56,7 +61,7 @@ Sites = dict[str, dict[str, Any] | None]
 
 RULE_KEYS = tuple(key.name for key in KEYS)
 TOP_KEYS = ("version", "team", "horizon", "sites", "engineers", "shifts", "flexible",
-            "coverage", "rules", "solver")
+            "coverage", "rules", "solver", "history")
 SITE_KEYS = ("timezone", "holidays", "weekend", "availability", "prefer", "avoid", "tiers",
              *RULE_KEYS)
 ENGINEER_KEYS = ("name", "id", "site", "email", "unavailable", *SITE_KEYS)
@@ -656,12 +661,13 @@ class _Reader:
         self.schedulable(top)
         coverage = self.coverage() if self.require(top, "coverage") else ()
         solver = self.solver() if "solver" in top else SolverSettings()
+        history = self.history() if "history" in top else None
         self.check_tiers(shifts, coverage)
         if self.problems or horizon is None or rules is None:
             return None
         return Team(name=name or "", horizon=horizon, engineers=tuple(engineers),
                     coverage=coverage, rules=rules, shifts=shifts, flexible=flexible,
-                    solver=solver or SolverSettings(), source=self.doc.name)
+                    solver=solver or SolverSettings(), source=self.doc.name, history=history)
 
     def require(self, mapping: dict[str, Any], key: str) -> bool:
         if key not in mapping:
@@ -974,6 +980,36 @@ class _Reader:
         if limit is None or workers is None or seed is None:
             return None
         return SolverSettings(time_limit_seconds=limit, workers=workers, seed=seed)
+
+    def history(self) -> History | None:
+        """`history`: `schedules` (a file or a list, relative to this file's folder) and
+        `fairness_weeks`. Only names are read here; `rota.history` reads the files."""
+        path: Path_ = ("history",)
+        value = self.mapping(path, ("schedules", "fairness_weeks"), "history")
+        if value is None:
+            return None
+        files: list[HistoryFile] = []
+        at: Path_ = (*path, "schedules")
+        entries = value.get("schedules", [])
+        if isinstance(entries, list):
+            where = [(*at, i) for i in range(len(entries))]
+        elif isinstance(entries, str):
+            where = [at]
+        else:
+            self.error(at, f"expected a list of schedule files, not {_kind(entries)}")
+            where = []
+        folder = Path(self.doc.name).parent
+        for item in where:
+            name = self.name(item)
+            if name is not None:
+                line, column = self.doc.marks.get(item, (None, None))
+                files.append(HistoryFile(os.path.normpath(folder / name), line, column,
+                                         _fmt(item)))
+        weeks = (self.integer((*path, "fairness_weeks"), 0, maximum=MAX_FAIRNESS_WEEKS)
+                 if "fairness_weeks" in value else DEFAULT_FAIRNESS_WEEKS)
+        if weeks is None or len(files) < len(where):
+            return None
+        return History(tuple(files), weeks)
 
     def size(self, team: Team, limit: int) -> None:
         """Refuse a team whose candidates `plan` would build pass `limit`, naming the

@@ -16,6 +16,7 @@ MAX_SECONDS = 604_800  # solver time limits: a week
 MAX_COVERAGE_MIN = 10_000  # people required at once
 MIN_STEP_MINUTES = 5
 MAX_WEEK_HOURS = 168
+MAX_FAIRNESS_WEEKS = 104  # history.fairness_weeks: two years
 MAX_CANDIDATES = 1_000_000  # estimated before they are built; the 1,000 × 13 weeks: 650,000
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rota.candidates import generate
 from rota.check import CheckResult, check
 from rota.control import CLOCK_MARGIN, SearchControl
+from rota.history import HistorySplit
 from rota.problem import Team
 from rota.solver import PlanResult, solve
 from rota.timeline import Span
@@ -21,6 +22,7 @@ class Plan:
     result: PlanResult
     verdict: CheckResult  # the referee's view of what the solver chose
     time_limit: float | None = None  # the limit it ran under, if not the team file's
+    history: HistorySplit | None = None  # loaded and validated; not yet planned around
 
     @property
     def covered(self) -> bool:
@@ -30,10 +32,12 @@ class Plan:
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
          seed: int | None = None, log: Callable[[str], None] | None = None,
          progress: Callable[[str], None] | None = None,
-         control: SearchControl | None = None) -> Plan:
+         control: SearchControl | None = None, history: HistorySplit | None = None) -> Plan:
     """Plan the team's horizon within `time_limit` wall-clock seconds (default: the team
     file's), counted from now; the returned verdict is `check` run on the result.
-    `control` may carry an earlier deadline and receives interrupts."""
+    `control` may carry an earlier deadline and receives interrupts. `history` is carried
+    on the Plan; the model does not use it yet (rules across the boundary come with the
+    rules registry)."""
     limit = team.solver.time_limit_seconds if time_limit is None else time_limit
     deadline = time.perf_counter() + limit * CLOCK_MARGIN
     if control is None:
@@ -46,4 +50,4 @@ def plan(team: Team, *, time_limit: float | None = None, workers: int | None = N
         log(f"{len(candidates)} candidate shifts for {len(team.engineers)} engineers")
     result = solve(team, span, candidates, time_limit=time_limit, workers=workers, seed=seed,
                    log=log, progress=progress, control=control)
-    return Plan(team, span, result, check(team, result.assignments), limit)
+    return Plan(team, span, result, check(team, result.assignments), limit, history)

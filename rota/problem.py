@@ -122,6 +122,29 @@ class SolverSettings:
     seed: int = 0
 
 
+DEFAULT_FAIRNESS_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class HistoryFile:
+    """A published schedule named under `history.schedules`: its path (relative paths
+    resolved against the team file's folder) and where the team file names it."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+    key_path: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    """The `history` key (SPEC §8): earlier published schedules, and how many weeks
+    before the horizon count for fairness."""
+
+    files: tuple[HistoryFile, ...] = ()
+    fairness_weeks: int = DEFAULT_FAIRNESS_WEEKS
+
+
 @dataclass(frozen=True)
 class Team:
     """Everything `plan`, `check` and `validate` need, validated."""
@@ -135,6 +158,7 @@ class Team:
     flexible: Flexible | None = None
     solver: SolverSettings = field(default_factory=SolverSettings)
     source: str = "<memory>"
+    history: History | None = None
 
     @property
     def tiers(self) -> tuple[str, ...]:

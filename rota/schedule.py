@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from dateutil.parser import isoparse
@@ -62,6 +63,20 @@ def schedule_csv(team: Team, assignments: list[Assignment]) -> str:
     return csv_text(SCHEDULE_COLUMNS, rows)
 
 
+def resolve_names(team: Team, assignments: list[Assignment]
+                  ) -> tuple[list[Assignment], list[Assignment]]:
+    """The rows whose engineer (by name or id) is in the team, renamed to the engineer's
+    name, and the rows of engineers the team does not have, as they were."""
+    known, unknown = [], []
+    for a in assignments:
+        eng = team.engineer(a.engineer)
+        if eng is None:
+            unknown.append(a)
+        else:
+            known.append(a if a.engineer == eng.name else replace(a, engineer=eng.name))
+    return known, unknown
+
+
 def read_schedule(path: str | Path, team: Team | None = None,
                   tier: str | None = None) -> list[Assignment]:
     """Read `engineer,tier,start_utc,end_utc` (other columns ignored); raise ScheduleError.
@@ -84,6 +99,16 @@ def read_schedule(path: str | Path, team: Team | None = None,
     except UnicodeDecodeError:
         raise ScheduleError([Problem(name, "not UTF-8 text")]) from None
     return parse_schedule(text, name)
+
+
+def read_table(path: str | Path, purpose: str) -> list[Assignment]:
+    """A schedule read without a team (`diff`, history): `.csv` or `.xlsx`. An `.ics` feed
+    is refused, since it is read only over a team's horizon (SPEC §9)."""
+    if Path(path).suffix.lower() in (".ics", ".ical"):
+        raise ScheduleError([Problem(str(path), f"{purpose} reads .csv and .xlsx schedules, "
+                                                f"not a calendar feed (a feed is read only "
+                                                f"over a team's horizon, by `rota check`)")])
+    return read_schedule(path)
 
 
 def parse_schedule(text: str, name: str = "<string>") -> list[Assignment]:
@@ -119,7 +144,7 @@ def parse_schedule(text: str, name: str = "<string>") -> list[Assignment]:
             if bad:
                 problems.append(Problem(name, bad, line, key_path=f"row {count}"))
                 continue
-            start, end = _instant(got["start_utc"]), _instant(got["end_utc"])
+            start, end = instant(got["start_utc"]), instant(got["end_utc"])
             local = tuple(got[c] for c in LOCAL_COLUMNS) if all(
                 got.get(c) for c in LOCAL_COLUMNS) else None
             out.append(Assignment(got["engineer"], got["tier"], start, end,
@@ -135,7 +160,29 @@ def _shown(text: str) -> str:
     return f"'{text}'" if len(text) <= 60 else f"'{text[:56]}...'"
 
 
-def _instant(text: str) -> int:
+def instant_problem(text: str) -> str | None:
+    """What keeps `text` from being an instant rota reads (ISO 8601 with an offset, on a
+    whole minute, in the years of zone and holiday data), or None."""
+    shown = _shown(text)
+    try:
+        moment = isoparse(text)
+    except (ValueError, OverflowError):
+        return f"bad timestamp {shown} (expected ISO 8601 like 2026-03-02T23:00:00Z)"
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return f"timestamp {shown} has no UTC offset (add Z or +HH:MM)"
+    if moment.second or moment.microsecond:
+        return f"timestamp {shown} is not on a whole minute"
+    try:
+        year = (moment - moment.utcoffset()).year
+    except OverflowError:
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"timestamp {shown} is out of range: years {FIRST_YEAR}..{LAST_YEAR} only"
+    return None
+
+
+def instant(text: str) -> int:
+    """The epoch minute of a timestamp `instant_problem` accepts."""
     return to_minute(isoparse(text))
 
 
@@ -148,23 +195,9 @@ def _row_problem(got: dict[str, str]) -> str | None:
         if bad is not None:
             return f"{column}: contains the control character U+{ord(bad):04X}"
     for column in ("start_utc", "end_utc"):
-        text = _shown(got[column])
-        try:
-            moment = isoparse(got[column])
-        except (ValueError, OverflowError):
-            return f"{column}: bad timestamp {text} (expected ISO 8601 like " \
-                   f"2026-03-02T23:00:00Z)"
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            return f"{column}: timestamp {text} has no UTC offset (add Z or +HH:MM)"
-        if moment.second or moment.microsecond:
-            return f"{column}: timestamp {text} is not on a whole minute"
-        try:
-            year = (moment - moment.utcoffset()).year
-        except OverflowError:
-            year = 0
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            return f"{column}: timestamp {text} is out of range: years " \
-                   f"{FIRST_YEAR}..{LAST_YEAR} only"
-    if _instant(got["end_utc"]) <= _instant(got["start_utc"]):
+        bad = instant_problem(got[column])
+        if bad:
+            return f"{column}: {bad}"
+    if instant(got["end_utc"]) <= instant(got["start_utc"]):
         return f"end_utc {got['end_utc']} is not after start_utc {got['start_utc']}"
     return None

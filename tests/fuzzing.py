@@ -29,6 +29,7 @@ TEAMS.append(ROOT / "tests" / "data" / "valid" / "team.yaml")
 SCHEDULE = ROOT / "tests" / "data" / "fuzz" / "follow-the-sun-schedule.csv"
 SCHEDULE_TEAM = TEAMS[0]
 FORMATS = ("text", "json", "junit", "github", "markdown")
+DIFF_FORMATS = ("text", "json", "markdown")
 
 ODD = [
     "1.0e+308", "-1.0e+308", ".inf", "-.inf", ".nan", "9223372036854775808", "2147483648",
@@ -219,8 +220,13 @@ def run_csv(seed: int, tally: Tally, workdir: Path) -> None:
     path = workdir / f"schedule-{seed}.csv"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     args = ["check", str(SCHEDULE_TEAM), str(path), "--format", rng.choice(FORMATS)]
-    if rng.random() < .1:
+    draw = rng.random()
+    if draw < .1:
         args = ["report", str(SCHEDULE_TEAM), str(path), "-o", str(workdir / "r.html")]
+    elif draw < .2:
+        args = ["diff", str(SCHEDULE), str(path), "--format", rng.choice(DIFF_FORMATS)]
+    elif draw < .3:  # the mutated schedule as history of the good one
+        args = ["check", str(SCHEDULE_TEAM), str(SCHEDULE), "--history", str(path)]
     tally.add("csv", seed, CliRunner().invoke(cli, args), str(path))
     path.unlink()
 

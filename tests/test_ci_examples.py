@@ -1,6 +1,7 @@
 """examples/ci/ and .pre-commit-hooks.yaml: the `rota check` command lines they contain,
 run as they stand (bash, the venv's `rota` on PATH) on a good schedule and on one with a
-gap, as GitHub Actions and pre-commit would run them."""
+gap, as GitHub Actions and pre-commit would run them; and the workflow's `rota diff` of
+the base branch's schedule against the pull request's, in a git clone."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def test_workflow_runs_on_pull_requests_that_touch_the_rota():
         'rota check "$ROTA_TEAM" "$ROTA_SCHEDULE" --format markdown -o rota-check.md',
         'rota check "$ROTA_TEAM" "$ROTA_SCHEDULE" --format github',
     ]
-    assert "rota-check.md" in step("Post it as a comment")
+    assert "rota-comment.md" in step("Post it as a comment")
 
 
 @pytest.mark.parametrize("which", list(SCHEDULES))
@@ -112,6 +113,75 @@ def test_workflow_command_lines(tmp_path, which):
         assert gate.stdout.startswith(
             "::error file=rota/schedule.csv,title=rota%3A tier2 gap::tier2 short 1 of 1 from "
             "2026-03-02T12:00:00Z to 2026-03-02T13:00:00Z (60 min)")
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, **GIT_ENV})
+
+
+def pull_request(tmp_path: Path, env: dict[str, str], base: str | None, which: str) -> Path:
+    """A clone whose origin's `main` holds the `base` schedule (or none), with the pull
+    request's schedule `which` in its working tree."""
+    origin = tmp_path / "origin"
+    (origin / env["ROTA_TEAM"]).parent.mkdir(parents=True)
+    (origin / env["ROTA_TEAM"]).write_text(TEAM, encoding="utf-8")
+    if base:
+        (origin / env["ROTA_SCHEDULE"]).write_text(SCHEDULES[base][0], encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main", str(origin))
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "base")
+    git(tmp_path, "clone", "-q", str(origin), "repo")
+    repo = tmp_path / "repo"
+    (repo / env["ROTA_SCHEDULE"]).write_text(SCHEDULES[which][0], encoding="utf-8")
+    return repo
+
+
+ANN = "| Ann Lee | added | tier2 | 2026-03-02T00:00:00Z | 2026-03-02T12:00:00Z | 12 |"
+BOB = "| Bob Ng | {} | tier2 | 2026-03-02T{}:00:00Z | 2026-03-03T00:00:00Z | {} |"
+
+
+@pytest.mark.parametrize("base, which, table", [
+    ("good", "gap", [BOB.format("removed", 12, 12), BOB.format("added", 13, 11)]),
+    ("good", "good", []),
+    (None, "good", [ANN, BOB.format("added", 12, 12)]),  # a new schedule: all added
+])
+def test_workflow_posts_the_diff_next_to_the_check(tmp_path, base, which, table):
+    env = {**{k: str(v) for k, v in WF["env"].items()}, "BASE_REF": "main",
+           "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    repo = pull_request(tmp_path, env, base, which)
+    assert bash(step("Write the verdict for the pull request"), repo, env).returncode == 0
+    done = bash(step("Write what the pull request changes in the rota"), repo, env)
+    assert done.returncode == 0, done.stderr
+    gate = bash(step("Check the rota"), repo, env)
+    assert gate.returncode == SCHEDULES[which][1]
+    assert bash(step("Add the changes to the job summary"), repo, env).returncode == 0
+
+    check_md = (repo / "rota-check.md").read_text(encoding="utf-8")
+    diff_md = (repo / "rota-diff.md").read_text(encoding="utf-8")
+    comment = (repo / "rota-comment.md").read_text(encoding="utf-8")
+    assert comment == check_md + "\n" + diff_md
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == comment  # the same twice
+    if table:
+        assert diff_md.startswith("## rota diff: ")
+        assert diff_md.splitlines()[6:] == table
+    else:
+        assert diff_md == ("## rota diff: no changes\n\n`rota-base.csv` → `rota/schedule.csv`: "
+                           "the same 2 assignments.\n")
+
+
+def test_workflow_diff_step_fails_on_a_malformed_schedule(tmp_path):
+    env = {**{k: str(v) for k, v in WF["env"].items()}, "BASE_REF": "main"}
+    repo = pull_request(tmp_path, env, "good", "malformed")
+    done = bash(step("Write what the pull request changes in the rota"), repo, env)
+    assert done.returncode != 0  # exit 2 is not the "differ" of exit 1: the step fails
+    assert not (repo / "rota-comment.md").exists()
+    assert done.stderr.splitlines()[-1].startswith("error: rota/schedule.csv:2: row 1: ")
 
 
 # ----- pre-commit -------------------------------------------------------------------------

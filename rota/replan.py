@@ -1,0 +1,110 @@
+"""The parts of `rota replan` (SPEC §8) that need no solver: the instant it starts from
+(`--from`), what is kept, and what changed: changes.csv, summary.json's `changes` block
+and the lines that tell each affected engineer. The matching itself is `rota.diff`'s."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from rota.assignment import Assignment
+from rota.diff import Changes, changes_text, compare
+from rota.errors import InputError, Problem
+from rota.problem import Team
+from rota.schedule import csv_text, instant, instant_problem, resolve_names
+from rota.timeline import EPOCH, Span, iso_local, iso_utc
+
+CHANGE_COLUMNS = ("change", "engineer", "tier", "start_utc", "end_utc", "start_local",
+                  "end_local")
+FROM_OPTION = "--from"
+
+
+def parse_from(text: str, span: Span, now: datetime | None = None) -> int:
+    """The epoch minute `--from` names: an ISO 8601 instant with an offset inside the
+    horizon, or `now`. `now` before the horizon is its start (nothing has happened yet);
+    within a minute, `now` rounds up, so a shift that began this minute counts as begun.
+    Raises InputError with one line."""
+    text = text.strip()
+    horizon = f"the horizon {iso_utc(span.start)}..{iso_utc(span.end)}"
+    if text.lower() == "now":
+        moment = now or datetime.now(UTC)
+        minute = math.ceil((moment - EPOCH).total_seconds() / 60)
+        if minute >= span.end:
+            _refuse(f"now ({iso_utc(minute)}) is after {horizon}: nothing is left to replan")
+        return max(minute, span.start)
+    bad = instant_problem(text)
+    if bad:
+        _refuse(f"{bad}; give an instant with an offset like 2026-03-04T09:00:00+01:00, "
+                f"or now")
+    minute = instant(text)
+    if not span.start <= minute < span.end:
+        _refuse(f"{iso_utc(minute)} is outside {horizon}")
+    return minute
+
+
+def _refuse(message: str) -> None:
+    raise InputError([Problem(FROM_OPTION, message)])
+
+
+def kept(published: list[Assignment], start: int) -> list[Assignment]:
+    """The published assignments that begin before `start`: they stay as they are."""
+    return [a for a in published if a.start < start]
+
+
+def published_problems(team: Team, published: list[Assignment], name: str) -> list[Problem]:
+    """Why `published` cannot be this team's rota of this horizon, if it cannot."""
+    if not published:
+        return []
+    known, _ = resolve_names(team, published)
+    if not known:
+        return [Problem(name, f"none of its {len(published)} rows names an engineer of "
+                              f"'{team.name}' ({team.source}): is it another team's rota?")]
+    span = Span.of(team.horizon)
+    if not any(a.start < span.end and a.end > span.start for a in published):
+        return [Problem(name, f"none of its rows lies in the horizon "
+                              f"{iso_utc(span.start)}..{iso_utc(span.end)}")]
+    return []
+
+
+def published_changes(team: Team, published: list[Assignment],
+                      new: list[Assignment]) -> Changes:
+    """What `new` changes in `published`, engineers named by name or id alike; a row of
+    someone no longer in the team is compared as written (so it shows as removed)."""
+    def named(rows: list[Assignment]) -> list[Assignment]:
+        known, unknown = resolve_names(team, rows)
+        return known + unknown
+
+    return compare(named(published), named(new))
+
+
+def _zone(team: Team, engineer: str) -> str:
+    eng = team.engineer(engineer)
+    return eng.timezone if eng else "UTC"
+
+
+def changes_csv(team: Team, changes: Changes) -> str:
+    """changes.csv (SPEC §8), per engineer then by start, local times in the engineer's
+    zone (UTC for someone no longer in the team); cells made safe like schedule.csv's."""
+    rows: list[list[object]] = []
+    for change, a in changes.rows():
+        tz = _zone(team, a.engineer)
+        rows.append([change, a.engineer, a.tier, iso_utc(a.start), iso_utc(a.end),
+                     iso_local(a.start, tz), iso_local(a.end, tz)])
+    return csv_text(CHANGE_COLUMNS, rows)
+
+
+def changes_summary(changes: Changes, status: str | None = None,
+                    bound: int | None = None) -> dict[str, object]:
+    """summary.json's `changes` block; `status` and `bound` are the changes stage's."""
+    block: dict[str, object] = {"removed": len(changes.removed), "added": len(changes.added),
+                                "engineers": changes.engineers}
+    if status is not None:
+        block["status"] = status
+    if bound is not None:
+        block["bound"] = bound
+    return block
+
+
+def changes_lines(team: Team, changes: Changes) -> str:
+    """What to print: per affected engineer, what moved, in UTC and their local time."""
+    return changes_text(changes, "changes", lambda name: _zone(team, name))
