@@ -32,6 +32,7 @@ from rota.limits import (
     MIN_STEP_MINUTES,
     read_capped,
 )
+from rota.objective import OBJECTIVE_NAMES
 from rota.problem import (
     DAY_NAMES,
     DEFAULT_FAIRNESS_WEEKS,
@@ -61,7 +62,7 @@ Sites = dict[str, dict[str, Any] | None]
 
 RULE_KEYS = tuple(key.name for key in KEYS)
 TOP_KEYS = ("version", "team", "horizon", "sites", "engineers", "shifts", "flexible",
-            "coverage", "rules", "solver", "history")
+            "coverage", "rules", "solver", "objective", "history")
 SITE_KEYS = ("timezone", "holidays", "weekend", "availability", "prefer", "avoid", "tiers",
              *RULE_KEYS)
 ENGINEER_KEYS = ("name", "id", "site", "email", "unavailable", *SITE_KEYS)
@@ -662,12 +663,14 @@ class _Reader:
         coverage = self.coverage() if self.require(top, "coverage") else ()
         solver = self.solver() if "solver" in top else SolverSettings()
         history = self.history() if "history" in top else None
+        objective = self.objective() if "objective" in top else None
         self.check_tiers(shifts, coverage)
         if self.problems or horizon is None or rules is None:
             return None
         return Team(name=name or "", horizon=horizon, engineers=tuple(engineers),
                     coverage=coverage, rules=rules, shifts=shifts, flexible=flexible,
-                    solver=solver or SolverSettings(), source=self.doc.name, history=history)
+                    solver=solver or SolverSettings(), source=self.doc.name, history=history,
+                    objective=objective)
 
     def require(self, mapping: dict[str, Any], key: str) -> bool:
         if key not in mapping:
@@ -871,6 +874,28 @@ class _Reader:
             self.error(path, f"expected an e-mail address like ann@example.com, not '{text}'")
             return None
         return None if text is None else text.strip()
+
+    def objective(self) -> tuple[str, ...] | None:
+        """`objective:`: stages 2-6 by name, in the order wanted (SPEC §3)."""
+        path: Path_ = ("objective",)
+        value = self.get(path)
+        if not isinstance(value, list):
+            self.error(path, f"objective must be a list of stage names, not {_kind(value)}")
+            return None
+        out: list[str] = []
+        for i, item in enumerate(value):
+            at: Path_ = (*path, i)
+            if item == "uncovered" and i == 0:
+                continue  # always first anyway
+            if not isinstance(item, str) or item not in OBJECTIVE_NAMES:
+                hint = (" (it is always first)" if item == "uncovered" else "")
+                self.error(at, f"unknown stage {item!r}{hint}; expected one of "
+                               f"{', '.join(OBJECTIVE_NAMES)}")
+            elif item in out:
+                self.error(at, f"stage '{item}' is named twice")
+            else:
+                out.append(item)
+        return tuple(out)
 
     def tier_list(self, path: Path_) -> tuple[str, ...] | None:
         """A tier name or a non-empty list of them; None if any is malformed."""

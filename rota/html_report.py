@@ -17,8 +17,9 @@ from rota import __version__
 from rota.assignment import Assignment, hours_text
 from rota.check import CheckResult, Segment
 from rota.loads import engineer_loads
+from rota.metrics import daytime_share
 from rota.problem import Team
-from rota.report import GAP_COLUMNS, gap_row, violation_row
+from rota.report import GAP_COLUMNS, daytime_text, gap_row, violation_row
 from rota.timeline import Span, from_minute, iso_local, iso_utc, local_date, localize, zone
 
 CSS = """
@@ -216,6 +217,7 @@ def render(team: Team, verdict: CheckResult, assignments: list[Assignment],
              if (eng := team.engineer(a.engineer)) and a.start < span.end and a.end > span.start]
     covered = not verdict.gaps
     short = ", ".join(f"{_e(t)} {m}" for t, m in verdict.uncovered.items())
+    daytime = _e(daytime_text(daytime_share(team, span, verdict.segments, known)))
     view_list = views(team)
     radios = "".join(f'<input type="radio" class="view" name="view" id="v{i}"'
                      f'{" checked" if i == 0 else ""}>' for i in range(len(view_list)))
@@ -246,6 +248,8 @@ def render(team: Team, verdict: CheckResult, assignments: list[Assignment],
         f"horizon {iso_utc(span.start)} .. {iso_utc(span.end)} ({team.horizon.days} days, "
         f"{_e(team.horizon.timezone)}) · person-minutes short: {short} · "
         f"{len(verdict.violations)} rule(s) broken{source}</p>"
+        f"<p>daytime share (required person-minutes staffed by people outside their local "
+        f"night; 100 % is follow-the-sun): {daytime}</p>"
         + (f'<p class="warning">{_e(warning)}</p>' if warning else "")
         + "</header>"
         f"\n{radios}\n<nav>View in: {labels}</nav>\n<main>{legend}{''.join(sections)}</main>"

@@ -4,6 +4,10 @@ Each stage minimises one expression, then keeps it at the value found for the st
 after it. The solver, the greedy start and the summary all read this table; a new stage
 is one row here (and the model method its expression calls). This module never imports
 ortools: `expression` is given the model (`rota.solver.RotaModel`).
+
+`objective:` in the team file names the groups of stages 2-6 (`preferences`, `night`,
+`fairness`, `handoffs`, `spread`) in the order wanted, leaving out the ones not wanted;
+`uncovered` is always first.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from typing import Any
 
 from rota.greedy import load_ratio, uncovered_minutes
 
+OBJECTIVE_NAMES = ("preferences", "night", "fairness", "handoffs", "spread")
+
 
 @dataclass(frozen=True)
 class Stage:
     name: str
+    group: str  # the `objective:` name it belongs to
     meaning: str
     share: float  # of the time the coverage stage leaves (the first stage takes what it needs)
     # The model's expression, given the previous stage's schedule; None: nothing to optimise.
@@ -34,23 +41,55 @@ def _soft(m, values: list[int]) -> int:
     return sum(cost for cost, v in zip(m.soft_costs(), values) if v)
 
 
+def _night(m, values: list[int]) -> int:
+    return sum(n for n, v in zip(m.night_minutes(), values) if v)
+
+
 def _deviation(m, values: list[int]) -> Any:
     return m.load_deviation(sum(c.minutes for c, v in zip(m.cands, values) if v))
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("uncovered_minutes", "person-minutes of demand nobody covers", 0.0,
+    Stage("uncovered_minutes", "uncovered", "person-minutes of demand nobody covers", 0.0,
           lambda m, _: m.uncovered, lambda m, v: uncovered_minutes(m.segments, v),
           never_negative=True, prunable=True),
-    Stage("soft_preferences", "minutes inside `avoid`, and outside `prefer` where given", 2.0,
+    Stage("soft_preferences", "preferences",
+          "minutes inside `avoid`, and outside `prefer` where given", 2.0,
           lambda m, _: m.soft_cost(), _soft, never_negative=True, prunable=True),
-    Stage("max_load_ratio", "the largest hours/capacity ratio, in basis points", 1.5,
-          lambda m, _: m.max_load_ratio(), lambda m, v: load_ratio(m.team, m.cands, v),
-          prunable=True),
-    Stage("assigned_minutes", "minutes on duty in all", 1.5,
-          lambda m, _: m.total_minutes(), prunable=True, on_large_models=False),
-    Stage("load_deviation", "Σ |minutes − fair share by capacity|", 1.0, _deviation,
+    Stage("night_minutes", "night", "minutes on duty inside each engineer's local night", 1.0,
+          lambda m, _: m.night_cost(), _night, never_negative=True, prunable=True,
           on_large_models=False),
-    Stage("weekend_holiday_peak", "most weekend minutes + most holiday minutes of anyone", 1.0,
-          lambda m, _: m.weekend_holiday_peak(), on_large_models=False),
+    Stage("max_load_ratio", "fairness", "the largest hours/capacity ratio, in basis points",
+          1.5, lambda m, _: m.max_load_ratio(), lambda m, v: load_ratio(m.team, m.cands, v),
+          prunable=True),
+    # Nobody on duty who is not needed, before the spread: otherwise the spread evens
+    # loads out by giving the light engineers needless shifts.
+    Stage("assigned_minutes", "fairness", "minutes on duty in all: no one on duty not needed",
+          1.0, lambda m, _: m.total_minutes(),
+          lambda m, v: sum(c.minutes for c, x in zip(m.cands, v) if x), prunable=True,
+          on_large_models=False),
+    Stage("load_spread", "fairness",
+          "Σ over groups of identical engineers of the most minutes − the fewest", 1.0,
+          lambda m, _: m.load_spread(), lambda m, v: m.load_spread_value(v),
+          on_large_models=False),
+    Stage("load_deviation", "fairness", "Σ |minutes − fair share by capacity|", 0.5,
+          _deviation, on_large_models=False),
+    Stage("handoffs", "handoffs",
+          "assignments + distinct local start times of each engineer", 1.5,
+          lambda m, _: m.handoffs(), lambda m, v: m.handoffs_value(v), prunable=True,
+          on_large_models=False),
+    Stage("peaks", "spread",
+          "most weekend + most holiday + most night minutes of anyone", 0.5,
+          lambda m, _: m.peaks(), lambda m, v: m.peaks_value(v), prunable=True,
+          on_large_models=False),
 )
+
+
+def stages_for(objective: tuple[str, ...] | None) -> list[Stage]:
+    """The stages in the order of `objective:` (None: SPEC's order, all of them). Without
+    `fairness`, assigned_minutes still runs, last, as a tie-break."""
+    groups = OBJECTIVE_NAMES if objective is None else objective
+    out = [STAGES[0], *(s for g in groups for s in STAGES if s.group == g)]
+    if "fairness" not in groups:
+        out += [s for s in STAGES if s.name == "assigned_minutes"]
+    return out

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from rota.candidates import generate
 from rota.check import CheckResult, check
 from rota.control import CLOCK_MARGIN, SearchControl
 from rota.history import HistorySplit
+from rota.metrics import daytime_share
 from rota.problem import Team
 from rota.solver import PlanResult, solve
 from rota.timeline import Span
@@ -27,6 +29,12 @@ class Plan:
     @property
     def covered(self) -> bool:
         return not self.verdict.gaps
+
+    @cached_property
+    def daytime_share(self) -> dict[str, float | None]:
+        """Per tier: the share of required person-minutes staffed outside local nights."""
+        return daytime_share(self.team, self.span, self.verdict.segments,
+                             self.result.assignments)
 
 
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 1440
@@ -159,16 +160,23 @@ class Team:
     solver: SolverSettings = field(default_factory=SolverSettings)
     source: str = "<memory>"
     history: History | None = None
+    objective: tuple[str, ...] | None = None  # stages 2-6 by name (SPEC §3); None: all
 
     @property
     def tiers(self) -> tuple[str, ...]:
         """Tiers with demand, in the order the coverage rules first name them."""
         return tuple(dict.fromkeys(rule.tier for rule in self.coverage))
 
+    @cached_property
+    def _capacities(self) -> dict[str, float]:
+        from rota.loads import capacities  # computed from the engineers' time (timeline)
+
+        return capacities(self)
+
     def capacity(self, eng: Engineer) -> float:
-        """Minutes the engineer may work over the horizon: weekly limit × weeks."""
-        weekly = eng.rules.max_minutes_per_week or 7 * MINUTES_PER_DAY
-        return weekly * self.horizon.days / 7
+        """Minutes the engineer may work over the horizon, net of leave and holidays
+        (`rota.loads.capacities`)."""
+        return self._capacities[eng.id]
 
     def capacity_minutes(self, eng: Engineer) -> int:
         """The capacity in whole minutes, at least 1: what load ratios are measured by."""

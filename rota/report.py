@@ -73,6 +73,7 @@ def summary_json(p: Plan) -> str:
             "stages": [s.__dict__ for s in res.stages],
         },
         "gap_minutes": verdict.uncovered,
+        "daytime_share": p.daytime_share,
         "gaps": len(verdict.gaps),
         "violations": len(verdict.violations),
         "assignments": len(res.assignments),
@@ -115,6 +116,12 @@ def violation_line(v: Violation) -> str:
     return f"{v.rule}: {v.engineer}: {v.message}"
 
 
+def daytime_text(shares: dict[str, float | None]) -> str:
+    """`tier2 100 %, tier1 87 %`: the daytime share per tier with demand."""
+    return ", ".join(f"{tier} {share:.0%}" for tier, share in shares.items()
+                     if share is not None) or "no demand"
+
+
 def plan_text(p: Plan) -> str:
     verdict, res = p.verdict, p.result
     stage = res.coverage_stage
@@ -139,6 +146,8 @@ def plan_text(p: Plan) -> str:
         parts += ["", f"Gaps ({len(verdict.gaps)}):", *("  " + g for g in gap_lines(verdict))]
     if verdict.violations:
         parts += ["", "Rules broken:", *("  " + violation_line(v) for v in verdict.violations)]
+    parts += ["", f"daytime share (required person-minutes staffed outside the local night): "
+                  f"{daytime_text(p.daytime_share)}"]
     parts += ["", "Hours per engineer:"]
     for row in engineer_loads(p.team, res.assignments, p.span):
         parts.append(f"  {row['name']:<24} {hours_text(round(row['hours'] * 60)):>6} h "
@@ -159,7 +168,9 @@ def report_md(p: Plan) -> str:
              f"- Status: **{'covered' if p.covered else 'gaps'}**; uncovered person-minutes: "
              + ", ".join(f"{t} {m}" for t, m in verdict.uncovered.items()),
              f"- Solver: {res.coverage_stage.status}, objective {res.coverage_stage.objective}, "
-             f"bound {res.coverage_stage.bound}, {res.candidates} candidates", ""]
+             f"bound {res.coverage_stage.bound}, {res.candidates} candidates",
+             f"- Daytime share (required person-minutes staffed by people outside their local "
+             f"night; 100 % is follow-the-sun): {daytime_text(p.daytime_share)}", ""]
     warning = unproven_gap_warning(p)
     if warning:
         lines += [f"> **{warning}**", ""]

@@ -17,6 +17,7 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
+from rota import metrics
 from rota.assignment import Assignment
 from rota.candidates import Candidate, demand_segments, soft_costs
 from rota.control import BUDGET, CLOCK, CLOCK_MARGIN, INTERRUPT, PROOF, SearchControl
@@ -28,7 +29,7 @@ from rota.greedy import (
     load_ratio,
     prune,
 )
-from rota.objective import STAGES
+from rota.objective import STAGES, stages_for
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.rules import RULES, Rule
 from rota.timeline import Span, public_holidays
@@ -130,6 +131,8 @@ class RotaModel(RuleModel):
     def __init__(self, team: Team, span: Span, candidates: list[Candidate]):
         super().__init__(team, span, candidates)
         self._soft_costs: list[int] | None = None
+        self._night_minutes: list[int] | None = None
+        self._start_times: dict[tuple[int, int], int] | None = None
         self.uncovered = self._coverage()
         self.constrain()
 
@@ -201,10 +204,85 @@ class RotaModel(RuleModel):
             terms.append(dev)
         return sum(terms)
 
-    def weekend_holiday_peak(self) -> cp_model.LinearExprT | None:
-        """The most weekend minutes of anyone plus the most holiday minutes of anyone."""
+    def night_minutes(self) -> list[int]:
+        """Per candidate: its minutes inside the engineer's local night."""
+        if self._night_minutes is None:
+            out = [0] * len(self.cands)
+            for e, ids in self.by_engineer.items():
+                minutes = metrics.night_minutes(self.team.engineers[e], self.span,
+                                                [(self.cands[i].start, self.cands[i].end)
+                                                 for i in ids])
+                for i, n in zip(ids, minutes):
+                    out[i] = n
+            self._night_minutes = out
+        return self._night_minutes
+
+    def night_cost(self) -> cp_model.LinearExprT:
+        """Minutes on duty inside each engineer's local night (SPEC §3 stage 3)."""
+        return sum(n * self.x[i] for i, n in enumerate(self.night_minutes()) if n)
+
+    def load_spread(self) -> cp_model.LinearExprT | None:
+        """Σ over groups of interchangeable engineers (`metrics.peer_groups`) of the most
+        minutes of one minus the fewest of another: minimised, identical engineers end up
+        with loads that differ by as little as the rules allow."""
+        terms = []
+        for group in metrics.peer_groups(self.team):
+            members = [e for e in group if e in self.by_engineer]
+            if len(members) < 2:
+                continue
+            most = max(sum(self.cands[i].minutes for i in self.by_engineer[e])
+                       for e in members)
+            hi = self.model.new_int_var(0, most, f"spread_hi_{members[0]}")
+            lo = self.model.new_int_var(0, most, f"spread_lo_{members[0]}")
+            for e in members:
+                self.model.add(self.load(e) <= hi)
+                self.model.add(self.load(e) >= lo)
+            self.derived.append((hi, lambda v, g=members: max(self.load_minutes(e, v)
+                                                                 for e in g)))
+            self.derived.append((lo, lambda v, g=members: min(self.load_minutes(e, v)
+                                                                 for e in g)))
+            terms.append(hi - lo)
+        return sum(terms) if terms else None
+
+    def load_spread_value(self, values: list[int]) -> int:
+        out = 0
+        for group in metrics.peer_groups(self.team):
+            loads = [self.load_minutes(e, values) for e in group if e in self.by_engineer]
+            out += max(loads) - min(loads) if len(loads) > 1 else 0
+        return out
+
+    def start_times(self) -> dict[tuple[int, int], int]:
+        """(engineer, start instant) → the local time of day it is, in minutes."""
+        if self._start_times is None:
+            self._start_times = {}
+            for c in self.cands:
+                if (c.engineer, c.start) not in self._start_times:
+                    self._start_times[(c.engineer, c.start)] = metrics.local_minute_of_day(
+                        c.start, self.team.engineers[c.engineer].timezone)
+        return self._start_times
+
+    def handoffs(self) -> cp_model.LinearExprT:
+        """Assignments (each a hand-off), plus the distinct local start times of each
+        engineer (a rota whose starts drift through the week is one nobody can live by)."""
+        times = self.start_times()
+        flags = []
+        for ids in self.by_engineer.values():
+            flags.extend(self.day_flags(ids, lambda c: (
+                "start", c.engineer, times[(c.engineer, c.start)])).values())
+        return sum(self.x) + sum(flags)
+
+    def handoffs_value(self, values: list[int]) -> int:
+        times = self.start_times()
+        chosen = [c for c, v in zip(self.cands, values) if v]
+        return len(chosen) + len({(c.engineer, times[(c.engineer, c.start)]) for c in chosen})
+
+    def _peak_groups(self) -> list[tuple[str, dict[int, list[int]], list[int]]]:
+        """(name, engineer → their candidates that count, minutes each counts) for the
+        weekend, holiday and night peaks."""
         weekend: dict[int, list[int]] = defaultdict(list)
         holiday: dict[int, list[int]] = defaultdict(list)
+        night: dict[int, list[int]] = defaultdict(list)
+        nights = self.night_minutes()
         for e, ids in self.by_engineer.items():
             eng = self.team.engineers[e]
             hols = public_holidays(eng, self.span)
@@ -213,17 +291,31 @@ class RotaModel(RuleModel):
                     weekend[e].append(i)
                 if self.cands[i].day in hols:
                     holiday[e].append(i)
+                if nights[i]:
+                    night[e].append(i)
+        lengths = [c.minutes for c in self.cands]
+        return [(name, groups, minutes) for name, groups, minutes in (
+            ("weekend", weekend, lengths), ("holiday", holiday, lengths),
+            ("night", night, nights)) if groups]
+
+    def peaks(self) -> cp_model.LinearExprT | None:
+        """The most weekend minutes of anyone, plus the most public-holiday minutes, plus
+        the most night minutes (SPEC §3 stage 6)."""
         parts = []
-        for name, groups in (("weekend", weekend), ("holiday", holiday)):
-            if not groups:
-                continue
+        for name, groups, minutes in self._peak_groups():
             peak = self.model.new_int_var(0, 366 * MINUTES_PER_DAY, f"max_{name}_minutes")
             for ids in groups.values():
-                self.model.add(sum(self.cands[i].minutes * self.x[i] for i in ids) <= peak)
-            self.derived.append((peak, lambda v, g=groups: max(
-                sum(self.cands[i].minutes for i in ids if v[i]) for ids in g.values())))
+                self.model.add(sum(minutes[i] * self.x[i] for i in ids) <= peak)
+            self.derived.append((peak, lambda v, g=groups, m=minutes: _peak(g, m, v)))
             parts.append(peak)
         return sum(parts) if parts else None
+
+    def peaks_value(self, values: list[int]) -> int:
+        return sum(_peak(groups, minutes, values) for _, groups, minutes in self._peak_groups())
+
+
+def _peak(groups: dict[int, list[int]], minutes: list[int], values: list[int]) -> int:
+    return max(sum(minutes[i] for i in ids if values[i]) for ids in groups.values())
 
 
 def dtime_rate(candidates: int) -> float:
@@ -335,13 +427,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 return repaired
         return values
 
-    stages = list(STAGES)
-    skipped: list[str] = []
-    if len(candidates) > LARGE_MODEL_CANDIDATES:
-        # Each stage costs a load and presolve of the whole model; on a model this large
-        # the time goes to coverage and the largest load, and the later stages are left out.
-        skipped = [stage.name for stage in stages if not stage.on_large_models]
-        stages = [stage for stage in stages if stage.on_large_models]
+    # Each stage costs a load and presolve of the whole model; on a large model the time
+    # goes to coverage, preferences and the largest load, and the other stages are left out.
+    large = len(candidates) > LARGE_MODEL_CANDIDATES
+    stages = [s for s in stages_for(team.objective) if s.on_large_models or not large]
+    skipped = {s.name for s in stages_for(team.objective)} - {s.name for s in stages}
     results: list[StageResult] = []
     values: list[int] = []
     # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
@@ -406,7 +496,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
             values = [int(solver.boolean_value(v)) for v in rota.x]
-            if stage.prunable:
+            if all(s.prunable for s in stages[:n + 1]):  # no stage so far can get worse
                 values = prune(candidates, rota.segments, values)
             model.add(expr <= value)
             achieved[name] = value
@@ -422,7 +512,9 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             log(f"{name}: {status_name} objective={value} bound={bound} ({seconds:.1f}s, "
                 f"stopped by {stopped_by})")
 
-    results += [StageResult(name, "NOT_RUN", -1, -1, 0.0, BUDGET) for name in skipped]
+    ran = {r.name: r for r in results}
+    results = [ran.get(s.name) or StageResult(s.name, "NOT_RUN", -1, -1, 0.0, BUDGET)
+               for s in stages_for(team.objective) if s.name in ran or s.name in skipped]
     chosen = [c for c, v in zip(candidates, values or cover) if v]
     assignments = [Assignment(team.engineers[c.engineer].name, c.tier, c.start, c.end, c.shift)
                    for c in chosen]

@@ -24,6 +24,12 @@ def night_minutes(tz: str, night: Window, start: int, end: int) -> int:
     return overlap(nights, start, end)
 
 
+def night_intervals(eng, span) -> list:
+    """The engineer's local nights around the horizon, as UTC intervals."""
+    first, last = span.local_dates(eng.timezone, before=2, after=1)
+    return pattern_intervals(((eng.rules.night,),) * 7, eng.timezone, first, last)
+
+
 def is_night_shift(eng, start: int, end: int) -> bool:
     return night_minutes(eng.timezone, eng.rules.night, start, end) >= NIGHT_SHIFT_MINUTES
 
