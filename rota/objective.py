@@ -72,8 +72,6 @@ STAGES: tuple[Stage, ...] = (
           "Σ over groups of identical engineers of the most minutes − the fewest", 1.0,
           lambda m, _: m.load_spread(), lambda m, v: m.load_spread_value(v),
           on_large_models=False),
-    Stage("load_deviation", "fairness", "Σ |minutes − fair share by capacity|", 0.5,
-          _deviation, on_large_models=False),
     Stage("handoffs", "handoffs",
           "assignments + distinct local start times of each engineer", 1.5,
           lambda m, _: m.handoffs(), lambda m, v: m.handoffs_value(v), prunable=True,
@@ -82,6 +80,8 @@ STAGES: tuple[Stage, ...] = (
           "most weekend + most holiday + most night minutes of anyone", 0.5,
           lambda m, _: m.peaks(), lambda m, v: m.peaks_value(v), prunable=True,
           on_large_models=False),
+    Stage("load_deviation", "spread", "Σ |minutes − fair share by capacity|", 0.5,
+          _deviation, on_large_models=False),
 )
 
 

@@ -309,7 +309,7 @@ def test_a_large_model_runs_only_coverage_soft_and_fairness(tmp_path, monkeypatc
     stages = [(s["name"], s["status"]) for s in summary["solver"]["stages"]]
     assert [name for name, _ in stages] == [
         "uncovered_minutes", "soft_preferences", "night_minutes", "max_load_ratio",
-        "assigned_minutes", "load_spread", "load_deviation", "handoffs", "peaks"]
+        "assigned_minutes", "load_spread", "handoffs", "peaks", "load_deviation"]
     assert stages[0] == ("uncovered_minutes", "OPTIMAL")
     assert stages[3][1] in ("OPTIMAL", "FEASIBLE")
     assert [status for name, status in stages if name not in (

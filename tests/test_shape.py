@@ -77,8 +77,7 @@ def test_objective_reorders_and_drops_stages(tmp_path):
     code, summary = plan_and_check(path, tmp_path / "out", "--time-limit", "10")
     assert code == 0
     assert [s["name"] for s in summary["solver"]["stages"]] == [
-        "uncovered_minutes", "handoffs", "max_load_ratio", "assigned_minutes", "load_spread",
-        "load_deviation"]
+        "uncovered_minutes", "handoffs", "max_load_ratio", "assigned_minutes", "load_spread"]
     bad = write(tmp_path, text + "objective: [fairness, uncovered, sleep, fairness]\n")
     code, _, err = run("plan", str(bad), "-o", str(tmp_path / "bad"))
     assert code == 2
