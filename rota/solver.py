@@ -43,6 +43,10 @@ DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 c
 # stages after fairness.
 DTIME_REFERENCE_CANDIDATES = 20_000
 LARGE_MODEL_CANDIDATES = 100_000
+# Or past this many candidate-segment terms in the coverage constraints: the LP workers'
+# first task then takes minutes (the 200-engineer week at load 0.85, 670,000 terms: its
+# first LNS improvement came 180 s in, behind them; without them, 10 s in).
+LARGE_MODEL_TERMS = 500_000
 LP_SUBSOLVERS = ("default_lp", "max_lp", "quick_restart")
 # Stages whose objective no removal of an unneeded assignment can worsen (not load_deviation).
 ZERO_BOUNDED = ("uncovered_minutes", "soft_preferences")  # objectives that are never < 0
@@ -295,7 +299,8 @@ def dtime_rate(candidates: int) -> float:
     return min(DTIME_PER_SECOND, (DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75)
 
 
-def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0) -> None:
+def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0,
+                  terms: int = 0) -> None:
     """Search parameters that give the same answer for the same model, seed and workers.
 
     Interleaved search runs its subsolvers in deterministic batches; a budget counted in
@@ -311,7 +316,7 @@ def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int
     # The slowest full-problem workers make every batch wait for them; without these three
     # a batch of the real-team week takes a third less time for as good a schedule.
     params.ignore_subsolvers.extend(SLOW_SUBSOLVERS)
-    if candidates > LARGE_MODEL_CANDIDATES:
+    if candidates > LARGE_MODEL_CANDIDATES or terms > LARGE_MODEL_TERMS:
         params.ignore_subsolvers.extend(LP_SUBSOLVERS)
         params.symmetry_level = 0
         params.cp_model_probing_level = 0
@@ -391,7 +396,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             return evaluate[name](other) < evaluate[name](than) and all(
                 evaluate[n](other) <= v for n, v in achieved.items() if n in evaluate)
 
-        if name not in evaluate or not affordable(name):
+        if name not in evaluate or greedy_short > achieved.get("uncovered_minutes", 0):
+            # Its passes cover no more than the first greedy pass (fair_cover): of no use
+            # once coverage did better, and on a large team a dozen passes take half a minute.
+            return values
+        if not affordable(name):
             return values
         if not fair:
             fair.append(fair_cover(team, candidates, rota.segments, rota.soft_costs()))
@@ -421,11 +430,13 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         stages = stages[:3]
     results: list[StageResult] = []
     values: list[int] = []
+    terms = sum(len(seg.covering) for seg in rota.segments)
     # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
     # stages that use it, so that on a large, tight team coverage gets the time.
     clock = time.perf_counter()
     cover = greedy_cover(team, candidates, rota.segments, rota.soft_costs())
     greedy_seconds = time.perf_counter() - clock
+    greedy_short = uncovered_minutes(rota.segments, cover)
     # The budget in deterministic time: the same for every run, whatever the machine does.
     dtime_left = limit * dtime_rate(len(candidates))
 
@@ -488,7 +499,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             model.minimize(expr)
             rota.hint(start)
             solver = cp_model.CpSolver()
-            _reproducible(solver.parameters, dtime, workers, seed, len(candidates))
+            _reproducible(solver.parameters, dtime, workers, seed, len(candidates), terms)
             callback = _ProgressCallback(name, progress) if progress else None
             status, stopped_by = control.run(partial(solver.solve, model, callback),
                                              solver.stop_search, until)

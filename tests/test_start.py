@@ -100,3 +100,20 @@ def test_the_start_is_reproducible():
     assert first.reproducible and again.reproducible
     assert first.assignments == again.assignments
     assert check(team, first.assignments).gaps == []
+
+
+def test_no_fair_cover_once_coverage_beat_the_greedy_pass(monkeypatch):
+    """The fair cover is greedy passes that cover no more than the first one: once the
+    coverage stage did better, the later stages start from its schedule without one."""
+    from rota import solver
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("made a fair cover that could not be used")
+
+    monkeypatch.setattr(solver, "fair_cover", fail)
+    team, span, cands, _ = _tight()
+    result = solve(team, span, cands, time_limit=3, workers=2, seed=0,
+                   control=SearchControl())
+    assert result.coverage_stage.objective == 0
+    assert [s.name for s in result.stages if s.status != "NOT_RUN"][:3] == [
+        "uncovered_minutes", "soft_preferences", "max_load_ratio"]
