@@ -69,9 +69,17 @@ def restricted_start(team: Team, candidates: list[Candidate], segments: list[Dem
         for i, v in zip(subset, found):
             values[i] = v
         result = uncovered_minutes(segments, values)
-        if log:
+        if result:  # what the level cannot cover, the other candidates may
+            values = greedy_cover(team, candidates, segments, costs, start=values)
+            extended = uncovered_minutes(segments, values)
+            if log:
+                log(f"start: {name} only ({len(subset)} of {len(candidates)} candidates): "
+                    f"{short} -> {result}, then {extended} with a greedy pass over the rest "
+                    f"({spent:.2f} dtime)")
+            result = extended
+        elif log:
             log(f"start: {name} only ({len(subset)} of {len(candidates)} candidates): "
-                f"{short} -> {result} uncovered person-minutes ({spent:.2f} dtime)")
+                f"{short} -> 0 uncovered person-minutes ({spent:.2f} dtime)")
         if result < short:
             best, short = values, result
     return best, used
