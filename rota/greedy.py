@@ -68,7 +68,8 @@ def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSeg
 def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
                  costs: list[int] | None = None, max_ratio: int | None = None,
                  allowed: list[bool] | None = None,
-                 spans: dict[int, list[int]] | None = None) -> list[int]:
+                 spans: dict[int, list[int]] | None = None,
+                 start: list[int] | None = None) -> list[int]:
     """0/1 per candidate: a legal schedule that covers what a greedy pass can.
 
     Segments are served scarcest first (fewest candidates covering them), so that a
@@ -77,11 +78,16 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
     the one of least soft cost (`costs`, per candidate). With `max_ratio` (basis
     points), nobody gets more than that share of their capacity; with `allowed`, only
     the candidates marked True are used. `spans` is `segment_spans`, if already known.
+    With `start` (a legal 0/1 choice), the pass keeps it and adds to it.
     """
-    chosen = [0] * len(candidates)
+    chosen = list(start) if start else [0] * len(candidates)
     on_duty = [0] * len(segments)
     ledgers: dict[int, Ledger] = defaultdict(Ledger)
     spans = spans or segment_spans(candidates, segments)
+    for i in (i for i, v in enumerate(chosen) if v):
+        ledgers[candidates[i].engineer].add(candidates[i])
+        for k in spans[i]:
+            on_duty[k] += 1
     capacity = [team.capacity_minutes(eng) for eng in team.engineers]
 
     def gain(i: int) -> int:

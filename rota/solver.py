@@ -28,10 +28,12 @@ from rota.greedy import (
     greedy_cover,
     load_ratio,
     prune,
+    uncovered_minutes,
 )
 from rota.objective import STAGES, stages_for
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.rules import RULES, Rule
+from rota.start import LEVEL_SHARE, restricted_start
 from rota.timeline import Span, public_holidays
 
 DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 cores: it
@@ -43,6 +45,10 @@ DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 c
 # stages after fairness.
 DTIME_REFERENCE_CANDIDATES = 20_000
 LARGE_MODEL_CANDIDATES = 100_000
+# Or past this many candidate-segment terms in the coverage constraints: the LP workers'
+# first task then takes minutes (the 200-engineer week at load 0.85, 670,000 terms: its
+# first LNS improvement came 180 s in, behind them; without them, 10 s in).
+LARGE_MODEL_TERMS = 500_000
 LP_SUBSOLVERS = ("default_lp", "max_lp", "quick_restart")
 SLOW_SUBSOLVERS = ("max_lp_sym", "reduced_costs", "pseudo_costs")
 NOT_RUN = -1  # a stage the wall-clock deadline left out
@@ -326,7 +332,8 @@ def dtime_rate(candidates: int) -> float:
     return min(DTIME_PER_SECOND, (DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75)
 
 
-def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0) -> None:
+def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0,
+                  terms: int = 0) -> None:
     """Search parameters that give the same answer for the same model, seed and workers.
 
     Interleaved search runs its subsolvers in deterministic batches; a budget counted in
@@ -342,7 +349,7 @@ def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int
     # The slowest full-problem workers make every batch wait for them; without these three
     # a batch of the real-team week takes a third less time for as good a schedule.
     params.ignore_subsolvers.extend(SLOW_SUBSOLVERS)
-    if candidates > LARGE_MODEL_CANDIDATES:
+    if candidates > LARGE_MODEL_CANDIDATES or terms > LARGE_MODEL_TERMS:
         params.ignore_subsolvers.extend(LP_SUBSOLVERS)
         params.symmetry_level = 0
         params.cp_model_probing_level = 0
@@ -414,7 +421,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             return evaluate[name](other) < evaluate[name](than) and all(
                 evaluate[n](other) <= v for n, v in achieved.items() if n in evaluate)
 
-        if name not in evaluate or not affordable(name):
+        if name not in evaluate or greedy_short > achieved.get("uncovered_minutes", 0):
+            # Its passes cover no more than the first greedy pass (fair_cover): of no use
+            # once coverage did better, and on a large team a dozen passes take half a minute.
+            return values
+        if not affordable(name):
             return values
         if not fair:
             fair.append(fair_cover(team, candidates, rota.segments, rota.soft_costs()))
@@ -434,13 +445,38 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     skipped = {s.name for s in stages_for(team.objective)} - {s.name for s in stages}
     results: list[StageResult] = []
     values: list[int] = []
+    terms = sum(len(seg.covering) for seg in rota.segments)
     # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
     # stages that use it, so that on a large, tight team coverage gets the time.
     clock = time.perf_counter()
     cover = greedy_cover(team, candidates, rota.segments, rota.soft_costs())
     greedy_seconds = time.perf_counter() - clock
+    greedy_short = uncovered_minutes(rota.segments, cover)
     # The budget in deterministic time: the same for every run, whatever the machine does.
     dtime_left = limit * dtime_rate(len(candidates))
+
+    def search_subset(subset: list[int], hint: list[int],
+                      dtime: float) -> tuple[list[int] | None, float]:
+        """Coverage alone over some of the candidates (rota.start), under the same rules."""
+        part = RotaModel(team, span, [candidates[i] for i in subset])
+        part.model.minimize(part.uncovered)
+        part.hint(hint)
+        solver = cp_model.CpSolver()
+        _reproducible(solver.parameters, dtime, workers, seed, len(subset))
+        left = control.seconds_left()
+        until = None if left is None else time.perf_counter() + left * LEVEL_SHARE
+        status, stopped_by = control.run(partial(solver.solve, part.model),
+                                         solver.stop_search, until)
+        if stopped_by:  # this start, and so the plan, depends on the clock
+            clock_cut.append("uncovered_minutes")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, solver.deterministic_time
+        return [int(solver.boolean_value(v)) for v in part.x], solver.deterministic_time
+
+    # On a tight team, cover with the fixed shifts first: a far smaller search (rota.start).
+    cover, used = restricted_start(team, candidates, rota.segments, cover, rota.soft_costs(),
+                                   search_subset, dtime_left, log)
+    dtime_left = max(0.0, dtime_left - used)
     for n, stage in enumerate(stages):
         name = stage.name
         later = sum(s.share for s in stages[n:])
@@ -462,9 +498,10 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             values = start
             model.add(expr <= 0)
             achieved[name] = 0
-            results.append(StageResult(name, "OPTIMAL", 0, 0, 0.0, PROOF))
+            results.append(StageResult(name, "OPTIMAL", 0, 0, 0.0,
+                                       CLOCK if name in clock_cut else PROOF))
             if log:
-                log(f"{name}: OPTIMAL objective=0 bound=0 (the greedy schedule, no search)")
+                log(f"{name}: OPTIMAL objective=0 bound=0 (the starting schedule, no search)")
             continue
         # Coverage may go on past its budget until the clock: an unproven gap is a failure,
         # worth more than a reproducible run (which then says it is not one).
@@ -478,7 +515,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             model.minimize(expr)
             rota.hint(start)
             solver = cp_model.CpSolver()
-            _reproducible(solver.parameters, dtime, workers, seed, len(candidates))
+            _reproducible(solver.parameters, dtime, workers, seed, len(candidates), terms)
             callback = _ProgressCallback(name, progress) if progress else None
             status, stopped_by = control.run(partial(solver.solve, model, callback),
                                              solver.stop_search, until)

@@ -334,3 +334,6 @@ def test_search_parameters_scale_with_the_model():
     large = cp_model.CpSolver().parameters
     solver._reproducible(large, 30, 2, 0, candidates=500_000)
     assert {"default_lp", "max_lp", "quick_restart"} <= set(large.ignore_subsolvers)
+    dense = cp_model.CpSolver().parameters  # few candidates, long coverage constraints
+    solver._reproducible(dense, 30, 2, 0, candidates=40_000, terms=670_000)
+    assert {"default_lp", "max_lp", "quick_restart"} <= set(dense.ignore_subsolvers)
