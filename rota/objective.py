@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rota.greedy import load_ratio, uncovered_minutes
+from rota.greedy import uncovered_minutes
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Stage:
     never_negative: bool = False  # a schedule at 0 is optimal, no search needed
     prunable: bool = False  # dropping an assignment nobody needs never makes it worse
     on_large_models: bool = True  # runs past rota.solver.LARGE_MODEL_CANDIDATES
+    replan_only: bool = False  # runs only in `rota replan` (SPEC §8)
 
 
 def _soft(m, values: list[int]) -> int:
@@ -42,10 +43,13 @@ STAGES: tuple[Stage, ...] = (
     Stage("uncovered_minutes", "person-minutes of demand nobody covers", 0.0,
           lambda m, _: m.uncovered, lambda m, v: uncovered_minutes(m.segments, v),
           never_negative=True, prunable=True),
+    Stage("changes", "published assignments removed + new ones added (replan only)", 2.0,
+          lambda m, _: m.changes(), lambda m, v: m.changes_of(v), never_negative=True,
+          prunable=True, replan_only=True),
     Stage("soft_preferences", "minutes inside `avoid`, and outside `prefer` where given", 2.0,
           lambda m, _: m.soft_cost(), _soft, never_negative=True, prunable=True),
     Stage("max_load_ratio", "the largest hours/capacity ratio, in basis points", 1.5,
-          lambda m, _: m.max_load_ratio(), lambda m, v: load_ratio(m.team, m.cands, v),
+          lambda m, _: m.max_load_ratio(), lambda m, v: m.load_ratio(v),
           prunable=True),
     Stage("assigned_minutes", "minutes on duty in all", 1.5,
           lambda m, _: m.total_minutes(), prunable=True, on_large_models=False),
