@@ -221,3 +221,63 @@ def test_model_referee_and_greedy_agree_with_history(tmp_path, rule):
 def _duty_of(eng, span, rows: list[Assignment]) -> Duty:
     rows = sorted(rows, key=lambda a: (a.start, a.end))
     return Duty(eng, span, rows, [local_date(a.start, eng.timezone) for a in rows])
+
+
+# ----- fairness over weeks -------------------------------------------------------------------
+
+TWO_ALIKE = """\
+version: 1
+team: Two alike
+horizon: {start: 2026-03-02, days: 1}
+engineers:
+  - {name: Ann Lee, tiers: [tier2]}
+  - {name: Bob Ng, tiers: [tier2]}
+shifts:
+  - {name: night, start: "00:00", end: "08:00"}
+  - {name: day, start: "08:00", end: "16:00"}
+  - {name: evening, start: "16:00", end: "00:00"}
+coverage:
+  - {tier: tier2, min: 1}
+rules: {min_rest_hours: 0, max_consecutive_days: null}
+solver: {workers: 1}
+"""
+
+
+def _hours(done) -> dict[str, int]:
+    assert done.covered and done.verdict.violations == []  # the referee, with the history
+    out = {"Ann Lee": 0, "Bob Ng": 0}
+    for a in done.result.assignments:
+        out[a.engineer] += a.minutes // 60
+    return out
+
+
+def test_fairness_counts_the_weeks_before():
+    t = parse_team(TWO_ALIKE, "team.yaml")
+    alone = _hours(plan(t, time_limit=10))
+    assert sorted(alone.values()) == [8, 16]
+    busy = max(alone, key=alone.get)
+    other = min(alone, key=alone.get)
+    # last week `busy` worked 16 h more: this time the other takes the two shifts
+    past = [Assignment(busy, "tier2", instant(s + "Z"), instant(e + "Z"), "day")
+            for s, e in (("2026-02-24T08:00", "2026-02-24T16:00"),
+                         ("2026-02-25T08:00", "2026-02-25T16:00"))]
+    split = split_history(t, past)
+    chained = _hours(plan(t, time_limit=10, history=split))
+    assert chained == {busy: 8, other: 16}
+    # outside the fairness window (fairness_weeks: 0) it counts for nothing
+    t0 = parse_team(TWO_ALIKE + "history: {fairness_weeks: 0}\n", "team.yaml")
+    assert _hours(plan(t0, time_limit=10, history=split_history(t0, past))) == alone
+
+
+def test_weekend_peak_counts_the_weekends_before():
+    t = parse_team(TWO_ALIKE.replace("2026-03-02", "2026-03-07"), "team.yaml")  # a Saturday
+    alone = _hours(plan(t, time_limit=10))
+    busy = max(alone, key=alone.get)
+    other = min(alone, key=alone.get)
+    # the same hours last week, but `busy` worked Saturday and the other Friday
+    past = [Assignment(busy, "tier2", instant("2026-02-28T08:00Z"), instant("2026-02-28T16:00Z"),
+                       "day"),
+            Assignment(other, "tier2", instant("2026-02-27T08:00Z"),
+                       instant("2026-02-27T16:00Z"), "day")]
+    chained = _hours(plan(t, time_limit=10, history=split_history(t, past)))
+    assert chained[busy] == 8
