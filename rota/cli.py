@@ -179,7 +179,19 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
                            progress=reporter.update if reporter else None)
     finally:
         restore()
-    _finish(result, out_dir, quiet, control)
+    _finish(result, out_dir, quiet, control, summary=_history_summary(team, history))
+
+
+def _history_summary(team: Team, history: HistorySplit) -> dict[str, object] | None:
+    """summary.json's `history` block: what the plan kept and looked back on."""
+    from rota.problem import DEFAULT_FAIRNESS_WEEKS
+
+    if not (history.facts or history.past):
+        return None
+    weeks = team.history.fairness_weeks if team.history else DEFAULT_FAIRNESS_WEEKS
+    return {"history": {"facts": len(history.facts),
+                        "rules_lookback_rows": len(history.for_rules),
+                        "fairness_rows": len(history.for_fairness), "fairness_weeks": weeks}}
 
 
 def _team(config: str) -> Team:

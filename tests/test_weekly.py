@@ -61,7 +61,9 @@ def test_two_consecutive_weeks_share_the_boundary_shift_and_pass_as_a_fortnight(
     assert len(on(w09, *BOUNDARY)) == 1
 
     second = tmp_path / "w10"
-    plan_and_check(EXAMPLE, second, str(first / "schedule.csv"))
+    summary = plan_and_check(EXAMPLE, second, str(first / "schedule.csv"))
+    assert summary["history"] == {"facts": 1, "rules_lookback_rows": 21, "fairness_rows": 21,
+                                  "fairness_weeks": 4}
     w10 = rows(second / "schedule.csv")
     # exactly one engineer on the shift across the boundary: the one week 9 gave it to,
     # and the row is written unchanged
@@ -81,3 +83,29 @@ def test_two_consecutive_weeks_share_the_boundary_shift_and_pass_as_a_fortnight(
     fortnight.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     code, out, _ = run("check", str(week_file(tmp_path, "2027-03-01", 2)), str(fortnight))
     assert code == 0, out
+
+
+def test_check_with_history_reports_rest_after_the_sunday_night_shift(tmp_path):
+    header = "engineer,tier,start_utc,end_utc\n"
+    history = tmp_path / "w09.csv"
+    history.write_text(header + "Chloe Nguyen,tier2,2027-03-07T23:00Z,2027-03-08T07:00Z\n",
+                       encoding="utf-8")
+    schedule = tmp_path / "w10.csv"  # the boundary row again, and Monday's emea shift
+    schedule.write_text(header + "Chloe Nguyen,tier2,2027-03-07T23:00Z,2027-03-08T07:00Z\n"
+                        "Oliver Hughes,tier2,2027-03-08T07:00Z,2027-03-08T15:00Z\n",
+                        encoding="utf-8")
+    args = ["check", str(EXAMPLE), str(schedule), "--format", "json"]
+    code, out, _ = run(*args, "--history", str(history))
+    assert code == 1 and json.loads(out)["violations"] == []  # gaps only: the row counts once
+    bad = tmp_path / "bad.csv"  # Chloe again 3 h after her Sunday-night shift
+    bad.write_text(header + "Chloe Nguyen,tier2,2027-03-08T10:00Z,2027-03-08T15:00Z\n",
+                   encoding="utf-8")
+    code, out, _ = run("check", str(EXAMPLE), str(bad), "--format", "json")
+    assert [v["rule"] for v in json.loads(out)["violations"]] == ["availability"]
+    code, out, _ = run("check", str(EXAMPLE), str(bad), "--format", "json",
+                       "--history", str(history))
+    found = json.loads(out)["violations"]
+    assert sorted(v["rule"] for v in found) == ["availability", "rest"]
+    rest = next(v for v in found if v["rule"] == "rest")
+    assert (rest["start_utc"], rest["end_utc"]) == ("2027-03-08T07:00:00Z",
+                                                    "2027-03-08T10:00:00Z")
