@@ -22,6 +22,14 @@ class Assignment:
         return self.end - self.start
 
 
+Key = tuple[str, str, int, int]
+
+
+def match_key(a: Assignment) -> Key:
+    """What two schedules' rows are matched on (`rota diff`, history, replan)."""
+    return (a.engineer, a.tier, a.start, a.end)
+
+
 def sort_key(a: Assignment) -> tuple[int, str, int, str]:
     return (a.start, a.engineer, a.end, a.tier)
 

@@ -39,6 +39,8 @@ class Candidate:
     end: int
     day: date  # the engineer's local date of the start
     block: int  # the 7-day block it counts in
+    fixed: bool = False  # a fact of history (or kept by replan): always chosen
+    published: bool = False  # replan: in the published rota (keeping it is no change)
 
     @property
     def minutes(self) -> int:

@@ -7,9 +7,10 @@ can judge a hand-edited schedule, another tool's, or `plan`'s own output.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from rota.assignment import Assignment
+from rota.assignment import Assignment, match_key
 from rota.problem import Team
 from rota.rules import UNKNOWN_ENGINEER, VIOLATIONS, Duty, Violation
 from rota.rules import violations as rule_violations
@@ -75,13 +76,28 @@ class CheckResult:
         return hourly(self.span, self.segments)
 
 
-def check(team: Team, assignments: list[Assignment]) -> CheckResult:
-    """Judge `assignments` against `team`: every coverage gap and every broken rule."""
+def check(team: Team, assignments: list[Assignment],
+          history: Iterable[Assignment] = ()) -> CheckResult:
+    """Judge `assignments` against `team`: every coverage gap and every broken rule.
+
+    `history` holds rows published before (SPEC §8; for `check --history`, the facts and
+    the rules' look-back window of `rota.history`). Its rows that overlap the horizon
+    count as coverage; a row in both history and the schedule counts once; every rule is
+    judged over history and schedule together. A violation that lies wholly in the past is
+    not reported: one whose interval ends at or before the horizon start, or one that
+    history alone shows as well (no row new in the schedule takes part in it).
+    """
     span = Span.of(team.horizon)
     inside = [a for a in assignments if a.start < span.end and a.end > span.start]
     violations: list[Violation] = []
     valid: list[Assignment] = []
     by_engineer: dict[str, list[Assignment]] = defaultdict(list)
+    past: dict[str, list[Assignment]] = defaultdict(list)
+    for a in history:
+        eng = team.engineer(a.engineer)
+        if eng is not None:  # history of someone no longer in the team is left out
+            past[eng.name].append(replace(a, engineer=eng.name))
+    published = {match_key(a) for rows in past.values() for a in rows}
     for a in inside:
         eng = team.engineer(a.engineer)
         if eng is None:
@@ -90,20 +106,36 @@ def check(team: Team, assignments: list[Assignment]) -> CheckResult:
                                         a.row))
             continue
         a = replace(a, engineer=eng.name)  # a row may name them by id
+        if match_key(a) in published:
+            continue  # counted once, as history
         by_engineer[eng.name].append(a)
-        if a.tier in eng.tiers:  # a tier not held is a violation, and no coverage
-            valid.append(a)
+    for name, rows in past.items():
+        by_engineer[name] += rows
     for name, mine in by_engineer.items():
         eng = team.engineer(name)
         assert eng is not None
-        mine.sort(key=lambda a: (a.start, a.end))
-        duty = Duty(eng, span, mine, [local_date(a.start, eng.timezone) for a in mine])
-        violations.extend(rule_violations(duty))
+        valid += [a for a in mine  # a tier not held is a violation, and no coverage
+                  if a.tier in eng.tiers and a.start < span.end and a.end > span.start]
+        found = rule_violations(_duty(eng, span, mine))
+        if name in past:
+            before = set(map(_same, rule_violations(_duty(eng, span, list(past[name])))))
+            found = [v for v in found if v.end > span.start and _same(v) not in before]
+        violations.extend(found)
     segments = coverage_segments(team, span, valid)
     gaps = [seg for segs in segments.values() for seg in segs if seg.assigned < seg.required]
     uncovered = {tier: sum(s.missing * s.minutes for s in segs) for tier, segs in segments.items()}
     violations.sort(key=lambda v: (v.start, v.engineer, v.rule))
     return CheckResult(span, segments, gaps, violations, len(assignments) - len(inside), uncovered)
+
+
+def _duty(eng, span: Span, rows: list[Assignment]) -> Duty:
+    rows.sort(key=lambda a: (a.start, a.end))
+    return Duty(eng, span, rows, [local_date(a.start, eng.timezone) for a in rows])
+
+
+def _same(v: Violation) -> tuple[str, int, int, str]:
+    """A violation as history alone may show it too (its row number aside)."""
+    return (v.rule, v.start, v.end, v.message)
 
 
 def coverage_segments(team: Team, span: Span, assignments: list[Assignment]

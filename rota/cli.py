@@ -106,6 +106,32 @@ _HISTORY_HELP = ("A schedule published before (.csv or .xlsx), added to the team
 _TIER_HELP = "For an .ics feed: the tier its events staff (default: the one tier with demand)."
 
 
+def _planning_options(what: str):  # type: ignore[no-untyped-def]
+    """The options `plan` and `replan` share."""
+    options = [
+        click.option("-o", "--output", "out_dir", default="rota-out", show_default=True,
+                     type=click.Path(file_okay=False), help="Directory to write the plan into."),
+        click.option("--time-limit", type=_Seconds(),
+                     help=f"Wall-clock seconds for the whole {what} (default: "
+                          "solver.time_limit_seconds, 60)."),
+        click.option("--workers", type=click.IntRange(0, MAX_WORKERS),
+                     help="Solver threads; 0 = all cores."),
+        click.option("--seed", type=click.IntRange(0, MAX_COUNT), help="Solver random seed."),
+        click.option("--quiet", is_flag=True, help="Print nothing but errors."),
+        click.option("--progress/--no-progress", default=None,
+                     help="Show the solver's progress on stderr (default: on in a terminal)."),
+        click.option("--history", "history_files", multiple=True, metavar="FILE",
+                     type=click.Path(dir_okay=False), help=_HISTORY_HELP),
+    ]
+
+    def apply(command):  # type: ignore[no-untyped-def]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 def _write_or_fail(path: str, text: str | bytes) -> None:
     """Write `path` atomically, or exit 2 saying why not."""
     from rota.output import write_atomic
@@ -129,19 +155,7 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("config", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out_dir", default="rota-out", show_default=True,
-              type=click.Path(file_okay=False), help="Directory to write the plan into.")
-@click.option("--time-limit", type=_Seconds(),
-              help="Wall-clock seconds for the whole plan (default: "
-                   "solver.time_limit_seconds, 60).")
-@click.option("--workers", type=click.IntRange(0, MAX_WORKERS),
-              help="Solver threads; 0 = all cores.")
-@click.option("--seed", type=click.IntRange(0, MAX_COUNT), help="Solver random seed.")
-@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show the solver's progress on stderr (default: on in a terminal).")
-@click.option("--history", "history_files", multiple=True, metavar="FILE",
-              type=click.Path(dir_okay=False), help=_HISTORY_HELP)
+@_planning_options("plan")
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
          seed: int | None, quiet: bool, progress: bool | None,
          history_files: tuple[str, ...]) -> None:
@@ -153,22 +167,11 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
 
     Example: rota plan team.yaml -o out --time-limit 30
     """
-    from rota import html_report, report
-    from rota.config import load_team
-    from rota.control import SearchControl
-    from rota.output import write_all
     from rota.planner import plan as make_plan
-    from rota.schedule import schedule_csv
 
-    try:
-        team = load_team(config, max_candidates=MAX_CANDIDATES)
-    except InputError as exc:
-        _fail_input(exc)
+    team = _team(config)
     history = _history(team, history_files)
-    show = (not quiet and sys.stderr.isatty()) if progress is None else progress
-    reporter = _ProgressPrinter(sys.stderr.isatty()) if show else None
-    control = SearchControl()
-    restore = control.install_signal_handlers()
+    control, reporter, restore = _solving(quiet, progress)
     try:
         result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
                            control=control, history=history,
@@ -176,14 +179,64 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
                            progress=reporter.update if reporter else None)
     finally:
         restore()
+    _finish(result, out_dir, quiet, control, summary=_history_summary(team, history))
+
+
+def _history_summary(team: Team, history: HistorySplit) -> dict[str, object] | None:
+    """summary.json's `history` block: what the plan kept and looked back on."""
+    from rota.problem import DEFAULT_FAIRNESS_WEEKS
+
+    if not (history.facts or history.past):
+        return None
+    weeks = team.history.fairness_weeks if team.history else DEFAULT_FAIRNESS_WEEKS
+    return {"history": {"facts": len(history.facts),
+                        "rules_lookback_rows": len(history.for_rules),
+                        "fairness_rows": len(history.for_fairness), "fairness_weeks": weeks}}
+
+
+def _team(config: str) -> Team:
+    from rota.config import load_team
+
+    try:
+        return load_team(config, max_candidates=MAX_CANDIDATES)
+    except InputError as exc:
+        _fail_input(exc)
+
+
+def _solving(quiet: bool, progress: bool | None):  # type: ignore[no-untyped-def]
+    """The search control with Ctrl-C/SIGTERM handlers (and how to remove them), and the
+    progress printer if progress is shown."""
+    from rota.control import SearchControl
+
+    show = (not quiet and sys.stderr.isatty()) if progress is None else progress
+    reporter = _ProgressPrinter(sys.stderr.isatty()) if show else None
+    control = SearchControl()
+    return control, reporter, control.install_signal_handlers()
+
+
+def _finish(result, out_dir: str, quiet: bool, control, extra: dict[str, str] | None = None,
+            summary: dict[str, object] | None = None, text: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Write plan's files (and `extra` ones, and `summary`'s keys in summary.json) whole or
+    not at all, print the summary (and `text`), and exit as plan does."""
+    import json
+
+    from rota import html_report, report
+    from rota.output import write_all
+    from rota.schedule import schedule_csv
+
+    team = result.team
+    summary_text = report.summary_json(result)
+    if summary:
+        summary_text = json.dumps({**json.loads(summary_text), **summary}, indent=2) + "\n"
     files = {
         "schedule.csv": schedule_csv(team, result.result.assignments),
         "gaps.csv": report.gaps_csv(result.verdict),
         "coverage.csv": report.coverage_csv(result.verdict),
-        "summary.json": report.summary_json(result),
+        "summary.json": summary_text,
         "report.md": report.report_md(result),
         "report.html": html_report.render(team, result.verdict, result.result.assignments,
                                           warning=report.unproven_gap_warning(result)),
+        **(extra or {}),
     }
     try:
         write_all(out_dir, files)
@@ -193,10 +246,59 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
         sys.exit(EXIT_BAD_INPUT)
     if not quiet:
         click.echo(report.plan_text(result), nl=False)
+        click.echo(text, nl=False)
         click.echo(f"wrote {', '.join(files)} to {out_dir}/")
     if control.interrupted:
         sys.exit(control.exit_code)
     sys.exit(EXIT_OK if result.covered else EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--published", required=True, type=click.Path(dir_okay=False),
+              help="The published rota (.csv, .xlsx or .ics) to change as little as possible.")
+@click.option("--from", "since", default="now", show_default=True, metavar="INSTANT",
+              help="Keep what starts before this ISO 8601 instant with an offset (or now).")
+@_planning_options("replan")
+@click.option("--tier", help=_TIER_HELP)
+def replan(config: str, published: str, since: str, out_dir: str, time_limit: float | None,
+           workers: int | None, seed: int | None, quiet: bool, progress: bool | None,
+           history_files: tuple[str, ...], tier: str | None) -> None:
+    """Plan CONFIG (the team as it is now) again, keeping the PUBLISHED rota before --from
+    and changing as little of it as possible after: uncovered minutes first, then the
+    fewest changes (removed + added), then plan's objective. Writes plan's files and
+    changes.csv, and prints per affected engineer what moved.
+
+    Exit 0 if every minute is covered, 1 if gaps remain, 2 on bad input; Ctrl-C or
+    SIGTERM as for plan.
+
+    Example: rota replan team.yaml --published rota-out/schedule.csv --from 2026-03-04T00:00Z
+    """
+    from rota.history import load_history
+    from rota.replan import changes_csv, changes_lines, parse_from, published_problems
+    from rota.replan import replan as make_replan
+    from rota.schedule import read_schedule
+    from rota.timeline import Span
+
+    team = _team(config)
+    try:
+        rows = read_schedule(published, team, tier)
+        problems = published_problems(team, rows, published)
+        if problems:
+            raise InputError(problems)
+        start = parse_from(since, Span.of(team.horizon))
+        history = load_history(team, history_files, warn=lambda line: click.echo(line, err=True))
+    except InputError as exc:
+        _fail_input(exc)
+    control, reporter, restore = _solving(quiet, progress)
+    try:
+        done = make_replan(team, rows, start, history, time_limit=time_limit, workers=workers,
+                           seed=seed, control=control, log=reporter.line if reporter else None,
+                           progress=reporter.update if reporter else None)
+    finally:
+        restore()
+    _finish(done.plan, out_dir, quiet, control, {"changes.csv": changes_csv(team, done.changes)},
+            {"changes": done.summary()}, "\n" + changes_lines(team, done.changes) + "\n")
 
 
 @cli.command(cls=_RulesHelp)
@@ -226,8 +328,7 @@ def check(config: str, schedule: str, fmt: str, output: str | None, tier: str | 
     from rota.notices import schedule_warnings
 
     team, assignments = _load_pair(config, schedule, tier)
-    _history(team, history_files)  # validated; judging across the boundary comes with rules
-    verdict = referee(team, assignments)
+    verdict = referee(team, assignments, history=_history(team, history_files).judged)
     for warning in schedule_warnings(team, assignments, verdict, schedule):
         click.echo(warning, err=True)
     text = report.CHECK_FORMATS[fmt](verdict, schedule)

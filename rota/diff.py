@@ -14,18 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 
-from rota.assignment import Assignment, hours_text
+from rota.assignment import Assignment, Key, hours_text, match_key
 from rota.errors import InputError
 from rota.report import _code, _md
 from rota.schedule import read_table
 from rota.timeline import iso_local, iso_utc
 
-Key = tuple[str, str, int, int]
 MAX_MARKDOWN_ROWS = 500  # a GitHub comment holds 65,536 characters; a row takes about 100
-
-
-def match_key(a: Assignment) -> Key:
-    return (a.engineer, a.tier, a.start, a.end)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ covers the most short minutes, preferring whoever ends up least loaded for their
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from functools import partial
 
 from rota.candidates import Candidate, DemandSegment
 from rota.problem import Team
@@ -36,7 +38,8 @@ def load_ratio(team: Team, candidates: list[Candidate], chosen: list[int]) -> in
 
 def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
                costs: list[int] | None = None,
-               allowed: list[bool] | None = None) -> list[int]:
+               allowed: list[bool] | None = None,
+               lookback: Sequence[Candidate] = ()) -> list[int]:
     """The greedy cover under the lowest cap on load ratios that covers no less.
 
     Only `allowed` candidates (default: all) are used, and of those the ones with a soft
@@ -46,20 +49,21 @@ def fair_cover(team: Team, candidates: list[Candidate], segments: list[DemandSeg
     """
     allowed = allowed or [True] * len(candidates)
     spans = segment_spans(candidates, segments)
-    best = greedy_cover(team, candidates, segments, costs, allowed=allowed, spans=spans)
+    cover = partial(greedy_cover, lookback=lookback, spans=spans)
+    best = cover(team, candidates, segments, costs, allowed=allowed)
     short = uncovered_minutes(segments, best)
     if costs and any(costs):
         free_only = [a and not cost for a, cost in zip(allowed, costs)]
-        free = greedy_cover(team, candidates, segments, costs, allowed=free_only, spans=spans)
+        free = cover(team, candidates, segments, costs, allowed=free_only)
         if uncovered_minutes(segments, free) <= short:
             best, allowed = free, free_only
     low, high = 0, load_ratio(team, candidates, best)
     while high - low > RATIO_RESOLUTION:
         cap = (low + high) // 2
-        trial = greedy_cover(team, candidates, segments, costs, max_ratio=cap,
-                             allowed=allowed, spans=spans)
+        trial = cover(team, candidates, segments, costs, max_ratio=cap, allowed=allowed)
         if uncovered_minutes(segments, trial) <= short:
-            best, high = trial, load_ratio(team, candidates, trial)
+            # (a fact may hold someone above the cap: the search still narrows)
+            best, high = trial, min(cap, load_ratio(team, candidates, trial))
         else:
             low = cap + 1
     return best
@@ -69,7 +73,8 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
                  costs: list[int] | None = None, max_ratio: int | None = None,
                  allowed: list[bool] | None = None,
                  spans: dict[int, list[int]] | None = None,
-                 start: list[int] | None = None) -> list[int]:
+                 start: list[int] | None = None,
+                 lookback: Sequence[Candidate] = ()) -> list[int]:
     """0/1 per candidate: a legal schedule that covers what a greedy pass can.
 
     Segments are served scarcest first (fewest candidates covering them), so that a
@@ -78,16 +83,33 @@ def greedy_cover(team: Team, candidates: list[Candidate], segments: list[DemandS
     the one of least soft cost (`costs`, per candidate). With `max_ratio` (basis
     points), nobody gets more than that share of their capacity; with `allowed`, only
     the candidates marked True are used. `spans` is `segment_spans`, if already known.
-    With `start` (a legal 0/1 choice), the pass keeps it and adds to it.
+    With `start` (a legal 0/1 choice), the pass keeps it and adds to it. History: the
+    fixed candidates are chosen first, and each engineer's ledger starts with their
+    `lookback` rows (for the rules; their minutes count in no load).
     """
     chosen = list(start) if start else [0] * len(candidates)
     on_duty = [0] * len(segments)
     ledgers: dict[int, Ledger] = defaultdict(Ledger)
     spans = spans or segment_spans(candidates, segments)
-    for i in (i for i, v in enumerate(chosen) if v):
+    for c in lookback:
+        ledgers[c.engineer].add(c)
+        ledgers[c.engineer].minutes -= c.minutes
+    for i in (i for i, v in enumerate(chosen) if v):  # a start given: it holds the facts
         ledgers[candidates[i].engineer].add(candidates[i])
-        for k in spans[i]:
+        for k in spans.get(i, ()):
             on_duty[k] += 1
+    # Facts first, then (replan) the published assignments that still fit: the start
+    # then changes only what it must.
+    for i in sorted((i for i, c in enumerate(candidates)
+                     if (c.fixed or c.published) and not chosen[i]),
+                    key=lambda i: not candidates[i].fixed):
+        c = candidates[i]
+        if c.fixed or ((not allowed or allowed[i])
+                       and fits(team.engineers[c.engineer], c, ledgers[c.engineer])):
+            chosen[i] = 1
+            ledgers[c.engineer].add(c)
+            for k in spans.get(i, ()):
+                on_duty[k] += 1
     capacity = [team.capacity_minutes(eng) for eng in team.engineers]
 
     def gain(i: int) -> int:
@@ -134,6 +156,7 @@ def prune(candidates: list[Candidate], segments: list[DemandSegment],
           chosen: list[int]) -> list[int]:
     """Drop chosen candidates that no requirement needs, longest first.
 
+    Facts of history and replan's published assignments stay: keeping them is the point.
     Removing an assignment never breaks a hard rule (all are upper limits) and never makes
     coverage, avoid/prefer cost, the largest load or the weekend peak worse; it makes sure
     a stage cut short by the clock does not hand on duty that nobody asked for.
@@ -141,7 +164,8 @@ def prune(candidates: list[Candidate], segments: list[DemandSegment],
     on_duty = [sum(chosen[i] for i in seg.covering) for seg in segments]
     covers = segment_spans(candidates, segments)
     kept = list(chosen)
-    for i in sorted((i for i, v in enumerate(chosen) if v),
+    for i in sorted((i for i, v in enumerate(chosen) if v and not (
+            candidates[i].fixed or candidates[i].published)),
                     key=lambda i: (-candidates[i].minutes, i)):
         if all(on_duty[k] > segments[k].need for k in covers[i]):
             kept[i] = 0

@@ -8,23 +8,24 @@ across a week boundary is in both weeks' schedules) counts once.
 
 from __future__ import annotations
 
-import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from rota.assignment import Assignment, sort_key
+from rota.candidates import Candidate
 from rota.diff import match_key
 from rota.errors import InputError, Problem
 from rota.problem import DEFAULT_FAIRNESS_WEEKS, HistoryFile, Team
 from rota.schedule import read_table, resolve_names
-from rota.timeline import Span, iso_utc, local_midnight
+from rota.timeline import Span, iso_utc, local_date, local_midnight, public_holidays
+
+HISTORY_SHIFT = "history"  # the shift of a history row that names none
 
 MIN_LOOKBACK_DAYS = 7
-LOOKBACK_RULES = ("max_consecutive_days", "max_consecutive_nights")  # runs of local days
 
 
 @dataclass(frozen=True)
@@ -128,17 +129,14 @@ def _overlaps(rows: list[_Row]) -> list[Problem]:
 # ----- what the horizon needs of it ----------------------------------------------------------
 
 def rule_lookback_days(team: Team) -> int:
-    """Days before the horizon that the rules look back on: the longest run of local days
-    a rule limits, plus one for the run's end and one for the widest zone offset; the rest
-    after the last shift; at least a week."""
-    days = MIN_LOOKBACK_DAYS
-    for eng in team.engineers:
-        for rule in LOOKBACK_RULES:
-            limit = getattr(eng.rules, rule, None)
-            if limit is not None:
-                days = max(days, limit + 2)
-        days = max(days, math.ceil(eng.rules.min_rest_minutes / 1440) + 1)
-    return days
+    """Days before the horizon that the rules look back on: the most any rule of the
+    registry declares for any engineer (a run of local days limited plus one for the run's
+    end and one for the widest zone offset; the rest after the last shift), at least a
+    week."""
+    from rota.rules import RULES
+
+    return max([MIN_LOOKBACK_DAYS] + [rule.lookback_days(eng) for eng in team.engineers
+                                      for rule in RULES])
 
 
 @dataclass(frozen=True)
@@ -159,6 +157,11 @@ class HistorySplit:
         return tuple(a for a in self.past if a.end > self.rules_start)
 
     @property
+    def judged(self) -> tuple[Assignment, ...]:
+        """What `check` judges the schedule with: the facts and the rules' look-back."""
+        return self.facts + self.for_rules
+
+    @property
     def for_fairness(self) -> tuple[Assignment, ...]:
         """Past rows that start in the fairness window (a row counts where it starts)."""
         return tuple(a for a in self.past if a.start >= self.fairness_start)
@@ -175,3 +178,87 @@ def split_history(team: Team, history: list[Assignment]) -> HistorySplit:
     past = [a for a in history if since < a.end <= span.start
             and (a.end > rules_start or a.start >= fairness_start)]
     return HistorySplit(tuple(facts), tuple(past), rules_start, fairness_start)
+
+
+# ----- history in the model ------------------------------------------------------------------
+
+def fixed_candidate(team: Team, span: Span, a: Assignment, *, fixed: bool = True,
+                    published: bool = False) -> Candidate:
+    """A history row (engineer by name) as a candidate of its engineer: chosen whatever the
+    solver does when `fixed`. It counts in the block `Span.block_of` gives it: block 0 if
+    it overlaps the horizon start, a week before the horizon if it lies wholly before."""
+    index = next(n for n, eng in enumerate(team.engineers) if eng.name == a.engineer)
+    eng = team.engineers[index]
+    return Candidate(index, a.tier, a.shift or HISTORY_SHIFT, a.start, a.end,
+                     local_date(a.start, eng.timezone), span.block_of(a.start, a.end),
+                     fixed=fixed, published=published)
+
+
+def with_facts(team: Team, span: Span, candidates: list[Candidate], facts: Iterable[Assignment],
+               lookback: Iterable[Assignment], since: int | None = None
+               ) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates with history's facts added as fixed candidates, and the rules'
+    look-back rows as fixed candidates of their own (for the rules only: they cover
+    nothing and count in no objective).
+
+    Generated candidates are left out where history has decided: one equal to a fact
+    (same engineer, tier, start and end); one that starts before `since` (replan: the
+    kept part); and, without `since`, one that starts before the horizon for a tier of
+    which a fact starts before the horizon too (history staffed the shift across the
+    boundary, which is not planned again)."""
+    fixed = [fixed_candidate(team, span, a) for a in facts]
+    taken = {(c.engineer, c.tier, c.start, c.end) for c in fixed}
+    early_tiers = {c.tier for c in fixed if c.start < span.start}
+
+    def open_(c: Candidate) -> bool:
+        if (c.engineer, c.tier, c.start, c.end) in taken:
+            return False
+        if since is not None:
+            return c.start >= since
+        return not (c.start < span.start and c.tier in early_tiers)
+
+    out = [c for c in candidates if open_(c)] + fixed
+    out.sort(key=lambda c: (c.engineer, c.start, c.end, c.tier, c.shift))
+    return out, [fixed_candidate(team, span, a) for a in lookback]
+
+
+# ----- fairness over weeks -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PastLoad:
+    """What each engineer (by index) worked in the fairness window before the horizon,
+    the constants that fairness adds to this horizon's loads (SPEC §3 stages 4 and 6)."""
+
+    days: int = 0  # the window's length; capacity grows by it
+    minutes: dict[int, int] = field(default_factory=dict)
+    weekend_minutes: dict[int, int] = field(default_factory=dict)
+    holiday_minutes: dict[int, int] = field(default_factory=dict)
+    night_minutes: dict[int, int] = field(default_factory=dict)
+    night_shifts: dict[int, int] = field(default_factory=dict)
+
+
+def past_load(team: Team, span: Span, history: HistorySplit | None) -> PastLoad | None:
+    """History's fairness window, per engineer; None without history. A row counts in full
+    where it starts (as in the weekly blocks); a day is the local date of the start."""
+    from rota.rules.nights import is_night_shift, night_minutes
+
+    if history is None:
+        return None
+    window = Span(history.fairness_start, span.start, ())
+    out = PastLoad((span.start - history.fairness_start) // 1440)
+    index = {eng.name: n for n, eng in enumerate(team.engineers)}
+    for a in history.for_fairness:
+        e = index[a.engineer]
+        eng = team.engineers[e]
+        day = local_date(a.start, eng.timezone)
+        out.minutes[e] = out.minutes.get(e, 0) + a.minutes
+        if day.weekday() in eng.weekend:
+            out.weekend_minutes[e] = out.weekend_minutes.get(e, 0) + a.minutes
+        if day in public_holidays(eng, window):
+                out.holiday_minutes[e] = out.holiday_minutes.get(e, 0) + a.minutes
+        night = night_minutes(eng.timezone, eng.rules.night, a.start, a.end)
+        if night:
+            out.night_minutes[e] = out.night_minutes.get(e, 0) + night
+        if is_night_shift(eng, a.start, a.end):
+            out.night_shifts[e] = out.night_shifts.get(e, 0) + 1
+    return out

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rota.greedy import load_ratio, uncovered_minutes
+from rota.greedy import uncovered_minutes
 
 OBJECTIVE_NAMES = ("preferences", "night", "fairness", "handoffs", "spread")
 
@@ -35,6 +35,7 @@ class Stage:
     never_negative: bool = False  # a schedule at 0 is optimal, no search needed
     prunable: bool = False  # dropping an assignment nobody needs never makes it worse
     on_large_models: bool = True  # runs past rota.solver.LARGE_MODEL_CANDIDATES
+    replan_only: bool = False  # runs only in `rota replan` (SPEC §8), right after uncovered
 
 
 def _soft(m, values: list[int]) -> int:
@@ -53,6 +54,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("uncovered_minutes", "uncovered", "person-minutes of demand nobody covers", 0.0,
           lambda m, _: m.uncovered, lambda m, v: uncovered_minutes(m.segments, v),
           never_negative=True, prunable=True),
+    Stage("changes", "changes", "published assignments removed + new ones added (replan only)",
+          2.0, lambda m, _: m.changes(), lambda m, v: m.changes_of(v), never_negative=True,
+          prunable=True, replan_only=True),
     Stage("soft_preferences", "preferences",
           "minutes inside `avoid`, and outside `prefer` where given", 2.0,
           lambda m, _: m.soft_cost(), _soft, never_negative=True, prunable=True),
@@ -60,7 +64,7 @@ STAGES: tuple[Stage, ...] = (
           lambda m, _: m.night_cost(), _night, never_negative=True, prunable=True,
           on_large_models=False),
     Stage("max_load_ratio", "fairness", "the largest hours/capacity ratio, in basis points",
-          1.5, lambda m, _: m.max_load_ratio(), lambda m, v: load_ratio(m.team, m.cands, v),
+          1.5, lambda m, _: m.max_load_ratio(), lambda m, v: m.load_ratio(v),
           prunable=True),
     # Nobody on duty who is not needed, before the spread: otherwise the spread evens
     # loads out by giving the light engineers needless shifts.
@@ -85,11 +89,13 @@ STAGES: tuple[Stage, ...] = (
 )
 
 
-def stages_for(objective: tuple[str, ...] | None) -> list[Stage]:
-    """The stages in the order of `objective:` (None: SPEC's order, all of them). Without
-    `fairness`, assigned_minutes still runs, last, as a tie-break."""
+def stages_for(objective: tuple[str, ...] | None, replan: bool = False) -> list[Stage]:
+    """The stages in the order of `objective:` (None: SPEC's order, all of them); for a
+    replan, `changes` right after uncovered. Without `fairness`, assigned_minutes still
+    runs, last, as a tie-break."""
     groups = OBJECTIVE_NAMES if objective is None else objective
-    out = [STAGES[0], *(s for g in groups for s in STAGES if s.group == g)]
+    out = [STAGES[0], *(s for s in STAGES if s.replan_only and replan),
+           *(s for g in groups for s in STAGES if s.group == g)]
     if "fairness" not in groups:
         out += [s for s in STAGES if s.name == "assigned_minutes"]
     return out

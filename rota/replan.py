@@ -1,18 +1,26 @@
-"""The parts of `rota replan` (SPEC §8) that need no solver: the instant it starts from
-(`--from`), what is kept, and what changed: changes.csv, summary.json's `changes` block
-and the lines that tell each affected engineer. The matching itself is `rota.diff`'s."""
+"""`rota replan` (SPEC §8): the instant it starts from (`--from`), what is kept, the plan
+that changes as little as it can, and what changed: changes.csv, summary.json's `changes`
+block and the lines that tell each affected engineer. The matching itself is
+`rota.diff`'s; the solving is the planner's, with the `changes` stage of
+`rota.objective` enabled."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from rota.assignment import Assignment
+from rota.assignment import Assignment, match_key, sort_key
+from rota.candidates import Candidate, generate
 from rota.diff import Changes, changes_text, compare
 from rota.errors import InputError, Problem
+from rota.history import fixed_candidate, split_history, with_facts
+from rota.planner import Plan, solve_plan, start_clock
 from rota.problem import Team
+from rota.rules import CANDIDATE_RULES, Duty
 from rota.schedule import csv_text, instant, instant_problem, resolve_names
-from rota.timeline import EPOCH, Span, iso_local, iso_utc
+from rota.timeline import EPOCH, Span, iso_local, iso_utc, local_date
 
 CHANGE_COLUMNS = ("change", "engineer", "tier", "start_utc", "end_utc", "start_local",
                   "end_local")
@@ -108,3 +116,78 @@ def changes_summary(changes: Changes, status: str | None = None,
 def changes_lines(team: Team, changes: Changes) -> str:
     """What to print: per affected engineer, what moved, in UTC and their local time."""
     return changes_text(changes, "changes", lambda name: _zone(team, name))
+
+
+# ----- the replan itself ---------------------------------------------------------------------
+
+@dataclass
+class Replan:
+    plan: Plan
+    since: int  # `--from`
+    changes: Changes
+    status: str | None  # the changes stage's
+    bound: int | None  # its proven bound, with the removals nothing could avoid
+
+    def summary(self) -> dict[str, object]:
+        return changes_summary(self.changes, self.status, self.bound)
+
+
+def replan(team: Team, published: list[Assignment], since: int,
+           history: Iterable[Assignment] = (), **options) -> Replan:
+    """Plan `team` again from `since` on, keeping `published` before it and changing as
+    little of it as the uncovered minutes allow after it (`options` are the planner's:
+    time_limit, workers, seed, log, progress, control).
+
+    The published assignments that start before `since` are facts, like history's (which
+    counts up to `since` only: the published rota supersedes it after). Those from `since`
+    on are candidates, marked published, whenever the team as it is now allows them
+    (availability, leave, holidays, shift length, tier), even if no shift template or
+    flexible setting would make them; the others (someone who left, or is now off) can
+    only be removed."""
+    options["control"] = start_clock(team, options.get("time_limit"), options.get("control"))
+    span = Span.of(team.horizon)
+    known, _ = resolve_names(team, published)
+    inside = [a for a in known if a.start < span.end and a.end > span.start]
+    rows = {match_key(a): a for a in [*history, *kept(known, since)] if a.start < since}
+    split = split_history(team, sorted(rows.values(), key=sort_key))
+    candidates, lookback = with_facts(team, span, generate(team, span), split.facts,
+                                      split.for_rules, since=since)
+    candidates, unkeepable = with_published(team, span, candidates,
+                                            [a for a in inside if a.start >= since])
+    done = solve_plan(team, span, candidates, lookback, split, replan=True, **options)
+    before = [a for a in published if a.start < span.end and a.end > span.start]
+    changes = published_changes(team, before, done.result.assignments)
+    stage = next((s for s in done.result.stages if s.name == "changes"), None)
+    status = stage.status if stage else None
+    bound = stage.bound + unkeepable if stage and stage.bound >= 0 else None
+    return Replan(done, since, changes, status, bound)
+
+
+def with_published(team: Team, span: Span, candidates: list[Candidate],
+                   rows: list[Assignment]) -> tuple[list[Candidate], int]:
+    """The candidates with each published row marked (added if no template made it), and
+    how many rows cannot be kept because the team no longer allows them."""
+    index = {(c.engineer, c.tier, c.start, c.end): n for n, c in enumerate(candidates)}
+    out = list(candidates)
+    unkeepable = 0
+    for a in rows:
+        c = fixed_candidate(team, span, a, fixed=False, published=True)
+        at = index.get((c.engineer, c.tier, c.start, c.end))
+        if at is not None:
+            out[at] = replace(out[at], published=True)
+        elif allowed(team, span, a):
+            index[(c.engineer, c.tier, c.start, c.end)] = len(out)
+            out.append(c)
+        else:
+            unkeepable += 1
+    out.sort(key=lambda c: (c.engineer, c.start, c.end, c.tier, c.shift))
+    return out, unkeepable
+
+
+def allowed(team: Team, span: Span, a: Assignment) -> bool:
+    """Whether the per-candidate rules let the team's engineer of `a` work it now."""
+    eng = team.engineer(a.engineer)
+    if eng is None:
+        return False
+    duty = Duty(eng, span, [a], [local_date(a.start, eng.timezone)])
+    return not any(True for rule in CANDIDATE_RULES for _ in rule.check(duty))

@@ -26,13 +26,13 @@ from rota.greedy import (
     RATIO_SCALE,
     fair_cover,
     greedy_cover,
-    load_ratio,
     prune,
     uncovered_minutes,
 )
+from rota.history import PastLoad
 from rota.objective import STAGES, stages_for
 from rota.problem import MINUTES_PER_DAY, Team
-from rota.rules import RULES, Rule
+from rota.rules import RULES, ModelView, Rule
 from rota.start import LEVEL_SHARE, restricted_start
 from rota.timeline import Span, public_holidays
 
@@ -98,10 +98,15 @@ class RuleModel:
     """One boolean per candidate and the hard rules over them, each from its home in
     `rota.rules` (this object is the rules' `ModelView`)."""
 
-    def __init__(self, team: Team, span: Span, candidates: list[Candidate]):
+    def __init__(self, team: Team, span: Span, candidates: list[Candidate],
+                 lookback: list[Candidate] | tuple[Candidate, ...] = ()):
         self.team, self.span, self.cands = team, span, candidates
+        self.lookback = list(lookback)  # history before the horizon, for the rules only
         self.model = cp_model.CpModel()
         self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(candidates))]
+        for i, c in enumerate(candidates):
+            if c.fixed:
+                self.model.add(self.x[i] == 1)
         # Auxiliary variables and how to compute each from a 0/1 choice of candidates,
         # so that a hint is complete and the solver starts from a feasible solution.
         self.derived: list[tuple[cp_model.IntVar, Callable[[list[int]], int]]] = []
@@ -110,10 +115,16 @@ class RuleModel:
             self.by_engineer[c.engineer].append(i)
 
     def constrain(self, rules: tuple[Rule, ...] = RULES) -> None:
-        """Add each rule's constraints, rule by rule, engineer by engineer."""
+        """Add each rule's constraints, rule by rule, engineer by engineer; with history,
+        through `HistoryView`, which crosses the boundary."""
+        view: ModelView = self
+        ids_of = self.by_engineer
+        if self.lookback or any(c.fixed for c in self.cands):
+            view = HistoryView(self)
+            ids_of = view.by_engineer
         for rule in rules:
-            for eng_index, ids in self.by_engineer.items():
-                rule.constrain(self, self.team.engineers[eng_index], ids)
+            for eng_index, ids in ids_of.items():
+                rule.constrain(view, self.team.engineers[eng_index], ids)
 
     def day_flags(self, ids: list[int], key: Callable[[Candidate], object]) -> dict:
         """A boolean per key value that is 1 whenever a candidate with that key is chosen."""
@@ -130,12 +141,75 @@ class RuleModel:
         return flags
 
 
+class HistoryView:
+    """The rules' view of a model with history: the look-back rows follow the candidates,
+    and every fixed candidate (a fact, a look-back row) is the constant 1, so each rule's
+    own constraint crosses the horizon's boundary unchanged. Where history alone already
+    breaks a limit (its constant part is above the bound), the constraint becomes "no new
+    assignment takes part": plan never makes a broken rule worse, and is never infeasible
+    because of the past."""
+
+    def __init__(self, base: RuleModel):
+        self.base = base
+        self.cands = base.cands + base.lookback
+        self.fixed = {i for i, c in enumerate(self.cands) if c.fixed}
+        self.x: list = [1 if i in self.fixed else v for i, v in enumerate(base.x)]
+        self.x += [1] * len(base.lookback)
+        self.model = _Guarded(base.model)
+        self.by_engineer: dict[int, list[int]] = defaultdict(list)
+        for i, c in enumerate(self.cands):
+            self.by_engineer[c.engineer].append(i)
+
+    def day_flags(self, ids: list[int], key: Callable[[Candidate], object]) -> dict:
+        """As `RuleModel.day_flags`, a key with a fixed candidate being the constant 1."""
+        fixed = {key(self.cands[i]) for i in ids if i in self.fixed}
+        open_ = [i for i in ids if i not in self.fixed and key(self.cands[i]) not in fixed]
+        flags: dict = self.base.day_flags(open_, key)
+        flags.update(dict.fromkeys(fixed, 1))
+        return flags
+
+
+class _Guarded:
+    """A CpModel whose `add` and `add_at_most_one` keep what history fixed: a constraint
+    whose constants alone break it forbids its variables instead (SPEC §8)."""
+
+    def __init__(self, model: cp_model.CpModel):
+        self._model = model
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._model, name)
+
+    def add(self, ct):  # type: ignore[no-untyped-def]
+        if isinstance(ct, bool):  # constants only: history alone, nothing to decide
+            return None
+        if ct.offset > ct.bounds.max():  # rules' constraints are Σ positive terms <= bound
+            for var, coeff in zip(ct.vars, ct.coeffs):
+                if coeff > 0:
+                    self._model.add(var == 0)
+            return None
+        return self._model.add(ct)
+
+    def add_at_most_one(self, literals):  # type: ignore[no-untyped-def]
+        literals = list(literals)
+        open_ = [lit for lit in literals if not isinstance(lit, int)]
+        if len(open_) < len(literals):  # a fixed one takes the place
+            for lit in open_:
+                self._model.add(lit == 0)
+            return None
+        return self._model.add_at_most_one(open_)
+
+
 class RotaModel(RuleModel):
     """The CP-SAT model of one planning problem: the hard rules, coverage with slack, and
     the objectives of `rota.objective`'s stages."""
 
-    def __init__(self, team: Team, span: Span, candidates: list[Candidate]):
-        super().__init__(team, span, candidates)
+    def __init__(self, team: Team, span: Span, candidates: list[Candidate],
+                 lookback: list[Candidate] | tuple[Candidate, ...] = (),
+                 past: PastLoad | None = None):
+        super().__init__(team, span, candidates, lookback)
+        # History's fairness window (SPEC §8): constants per engineer that the loads, the
+        # capacities and the weekend/holiday peaks add; empty without history.
+        self.past = past or PastLoad()
         self._soft_costs: list[int] | None = None
         self._night_minutes: list[int] | None = None
         self._start_times: dict[tuple[int, int], int] | None = None
@@ -161,26 +235,47 @@ class RotaModel(RuleModel):
         return sum(cost * self.x[i] for i, cost in enumerate(self.soft_costs()) if cost)
 
     def soft_costs(self) -> list[int]:
-        if self._soft_costs is None:
-            self._soft_costs = soft_costs(self.team, self.span, self.cands)
+        if self._soft_costs is None:  # a fact costs nothing: nobody can change it
+            self._soft_costs = [0 if c.fixed else cost for c, cost in
+                                zip(self.cands, soft_costs(self.team, self.span, self.cands))]
         return self._soft_costs
 
     def load(self, eng_index: int) -> cp_model.LinearExprT:
-        return sum(self.cands[i].minutes * self.x[i] for i in self.by_engineer[eng_index])
+        """Minutes on duty, with the fairness window's (`past`)."""
+        return self.past.minutes.get(eng_index, 0) + sum(
+            self.cands[i].minutes * self.x[i] for i in self.by_engineer[eng_index])
 
     def capacity(self, eng_index: int) -> int:
-        return self.team.capacity_minutes(self.team.engineers[eng_index])
+        """Capacity over the horizon and the fairness window."""
+        cap = self.team.capacity_minutes(self.team.engineers[eng_index])
+        days = self.team.horizon.days
+        return cap if not self.past.days else round(cap * (days + self.past.days) / days)
+
+    def load_ratio(self, values: list[int]) -> int:
+        """`max_load_ratio` of a 0/1 choice of candidates, computed in Python."""
+        return max((-(-RATIO_SCALE * self.load_minutes(e, values) // self.capacity(e))
+                    for e in self.by_engineer), default=0)
 
     def max_load_ratio(self) -> cp_model.LinearExprT:
         """The largest hours/capacity ratio, in basis points."""
         top = self.model.new_int_var(0, 100 * RATIO_SCALE, "max_load_ratio")
         for e in self.by_engineer:
             self.model.add(RATIO_SCALE * self.load(e) <= top * self.capacity(e))
-        self.derived.append((top, lambda v: load_ratio(self.team, self.cands, v)))
+        self.derived.append((top, self.load_ratio))
         return top
 
+    def changes(self) -> cp_model.LinearExprT:
+        """Replan: published assignments left out plus new ones chosen (facts aside)."""
+        return sum((1 - self.x[i]) if c.published else self.x[i]
+                   for i, c in enumerate(self.cands) if not c.fixed)
+
+    def changes_of(self, values: list[int]) -> int:
+        return sum((1 - v) if c.published else v
+                   for c, v in zip(self.cands, values) if not c.fixed)
+
     def load_minutes(self, eng_index: int, values: list[int]) -> int:
-        return sum(self.cands[i].minutes for i in self.by_engineer[eng_index] if values[i])
+        return self.past.minutes.get(eng_index, 0) + sum(
+            self.cands[i].minutes for i in self.by_engineer[eng_index] if values[i])
 
     def hint(self, values: list[int]) -> None:
         """Hint a 0/1 choice of candidates and every auxiliary variable it determines."""
@@ -197,6 +292,7 @@ class RotaModel(RuleModel):
         """Σ |hours − fair share|, the fair share of `total` being in proportion to capacity."""
         caps = {e: self.capacity(e) for e in self.by_engineer}
         whole = sum(caps.values()) or 1
+        total += sum(self.past.minutes.get(e, 0) for e in caps)
         terms = []
         for e, cap in caps.items():
             target = round(total * cap / whole)
@@ -282,9 +378,9 @@ class RotaModel(RuleModel):
         chosen = [c for c, v in zip(self.cands, values) if v]
         return len(chosen) + len({(c.engineer, times[(c.engineer, c.start)]) for c in chosen})
 
-    def _peak_groups(self) -> list[tuple[str, dict[int, list[int]], list[int]]]:
-        """(name, engineer → their candidates that count, minutes each counts) for the
-        weekend, holiday and night peaks."""
+    def _peak_groups(self) -> list[tuple[str, dict[int, list[int]], list[int], dict[int, int]]]:
+        """(name, engineer → their candidates that count, minutes each counts, minutes in
+        history's fairness window) for the weekend, holiday and night peaks."""
         weekend: dict[int, list[int]] = defaultdict(list)
         holiday: dict[int, list[int]] = defaultdict(list)
         night: dict[int, list[int]] = defaultdict(list)
@@ -300,28 +396,34 @@ class RotaModel(RuleModel):
                 if nights[i]:
                     night[e].append(i)
         lengths = [c.minutes for c in self.cands]
-        return [(name, groups, minutes) for name, groups, minutes in (
-            ("weekend", weekend, lengths), ("holiday", holiday, lengths),
-            ("night", night, nights)) if groups]
+        past = self.past
+        return [(name, groups, minutes, before) for name, groups, minutes, before in (
+            ("weekend", weekend, lengths, past.weekend_minutes),
+            ("holiday", holiday, lengths, past.holiday_minutes),
+            ("night", night, nights, past.night_minutes)) if groups]
 
     def peaks(self) -> cp_model.LinearExprT | None:
         """The most weekend minutes of anyone, plus the most public-holiday minutes, plus
         the most night minutes (SPEC §3 stage 6)."""
         parts = []
-        for name, groups, minutes in self._peak_groups():
-            peak = self.model.new_int_var(0, 366 * MINUTES_PER_DAY, f"max_{name}_minutes")
-            for ids in groups.values():
-                self.model.add(sum(minutes[i] * self.x[i] for i in ids) <= peak)
-            self.derived.append((peak, lambda v, g=groups, m=minutes: _peak(g, m, v)))
+        for name, groups, minutes, past in self._peak_groups():
+            peak = self.model.new_int_var(0, 2 * 366 * MINUTES_PER_DAY, f"max_{name}_minutes")
+            for e, ids in groups.items():
+                self.model.add(past.get(e, 0) + sum(minutes[i] * self.x[i] for i in ids)
+                               <= peak)
+            self.derived.append((peak, lambda v, g=groups, m=minutes, p=past: _peak(g, m, p, v)))
             parts.append(peak)
         return sum(parts) if parts else None
 
     def peaks_value(self, values: list[int]) -> int:
-        return sum(_peak(groups, minutes, values) for _, groups, minutes in self._peak_groups())
+        return sum(_peak(groups, minutes, past, values)
+                   for _, groups, minutes, past in self._peak_groups())
 
 
-def _peak(groups: dict[int, list[int]], minutes: list[int], values: list[int]) -> int:
-    return max(sum(minutes[i] for i in ids if values[i]) for ids in groups.values())
+def _peak(groups: dict[int, list[int]], minutes: list[int], past: dict[int, int],
+          values: list[int]) -> int:
+    return max(past.get(e, 0) + sum(minutes[i] for i in ids if values[i])
+               for e, ids in groups.items())
 
 
 def dtime_rate(candidates: int) -> float:
@@ -375,7 +477,9 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
           log: Callable[[str], None] | None = None,
           progress: Callable[[str], None] | None = None,
-          control: SearchControl | None = None) -> PlanResult:
+          control: SearchControl | None = None,
+          lookback: list[Candidate] | tuple[Candidate, ...] = (),
+          past: PastLoad | None = None, replan: bool = False) -> PlanResult:
     """Build the model and solve it stage by stage within `time_limit` seconds in all.
 
     Coverage comes first in time as well as in order: it may spend the whole budget, and
@@ -383,11 +487,14 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     time (so the answer does not depend on the machine's speed); `control` stops a search
     at the wall-clock deadline or on an interrupt, whichever comes first. `log` gets a
     line when a stage ends; `progress` one whenever a better solution is found.
+    History's facts are the `fixed` candidates; `lookback` holds its rows before the
+    horizon, which only the rules see; `past` its fairness window. `replan` enables the
+    stages only replan has (fewest changes to the `published` candidates).
     """
     started = time.perf_counter()
     limit = team.solver.time_limit_seconds if time_limit is None else time_limit
     control = control or SearchControl(started + limit * CLOCK_MARGIN)
-    rota = RotaModel(team, span, candidates)
+    rota = RotaModel(team, span, candidates, lookback, past)
     model = rota.model
     build_seconds = time.perf_counter() - started
     workers = team.solver.workers if workers is None else workers
@@ -428,12 +535,14 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         if not affordable(name):
             return values
         if not fair:
-            fair.append(fair_cover(team, candidates, rota.segments, rota.soft_costs()))
+            fair.append(fair_cover(team, candidates, rota.segments, rota.soft_costs(),
+                                   lookback=lookback))
         if better(fair[0], values):
             return fair[0]
         if name == "max_load_ratio" and values is not fair[0] and any(rota.soft_costs()):
             allowed = [not cost or v for cost, v in zip(rota.soft_costs(), values)]
-            repaired = fair_cover(team, candidates, rota.segments, rota.soft_costs(), allowed)
+            repaired = fair_cover(team, candidates, rota.segments, rota.soft_costs(), allowed,
+                                  lookback)
             if better(repaired, values):
                 return repaired
         return values
@@ -441,15 +550,16 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     # Each stage costs a load and presolve of the whole model; on a large model the time
     # goes to coverage, preferences and the largest load, and the other stages are left out.
     large = len(candidates) > LARGE_MODEL_CANDIDATES
-    stages = [s for s in stages_for(team.objective) if s.on_large_models or not large]
-    skipped = {s.name for s in stages_for(team.objective)} - {s.name for s in stages}
+    every = stages_for(team.objective, replan)
+    stages = [s for s in every if s.on_large_models or not large]
+    skipped = {s.name for s in every} - {s.name for s in stages}
     results: list[StageResult] = []
     values: list[int] = []
     terms = sum(len(seg.covering) for seg in rota.segments)
     # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
     # stages that use it, so that on a large, tight team coverage gets the time.
     clock = time.perf_counter()
-    cover = greedy_cover(team, candidates, rota.segments, rota.soft_costs())
+    cover = greedy_cover(team, candidates, rota.segments, rota.soft_costs(), lookback=lookback)
     greedy_seconds = time.perf_counter() - clock
     greedy_short = uncovered_minutes(rota.segments, cover)
     # The budget in deterministic time: the same for every run, whatever the machine does.
@@ -551,7 +661,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
 
     ran = {r.name: r for r in results}
     results = [ran.get(s.name) or StageResult(s.name, "NOT_RUN", -1, -1, 0.0, BUDGET)
-               for s in stages_for(team.objective) if s.name in ran or s.name in skipped]
+               for s in every if s.name in ran or s.name in skipped]
     chosen = [c for c, v in zip(candidates, values or cover) if v]
     assignments = [Assignment(team.engineers[c.engineer].name, c.tier, c.start, c.end, c.shift)
                    for c in chosen]

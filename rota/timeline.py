@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from rota.problem import MINUTES_PER_DAY, CoverageRule, Engineer, Horizon, Team, WeeklyPattern
 
 Interval = tuple[int, int]
+WEEK_MINUTES = 7 * MINUTES_PER_DAY
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -110,7 +111,19 @@ class Span:
         """The 7-day block an assignment starting at `minute` counts in (0 before the start)."""
         return max(0, bisect.bisect_right(self.block_starts, minute) - 1)
 
+    def block_of(self, start: int, end: int) -> int:
+        """The block of an assignment [start, end): one that overlaps the horizon counts in
+        the block where it starts (block 0 if it starts before the horizon, SPEC §1); one
+        wholly before the horizon (history) in a week before it: -1 for the 7 × 24 h before
+        the start, -2 for the week before that, and so on."""
+        if end > self.start:
+            return self.block(start)
+        return (start - self.start) // WEEK_MINUTES
+
     def block_interval(self, index: int) -> Interval:
+        if index < 0:
+            start = self.start + index * WEEK_MINUTES
+            return (start, start + WEEK_MINUTES)
         end = self.block_starts[index + 1] if index + 1 < len(self.block_starts) else self.end
         return (self.block_starts[index], end)
 

@@ -202,7 +202,7 @@ def test_check_validates_history_and_warns(tmp_path):
     w09 = W09 + "Gone,tier2,2026-03-03T00:00Z,2026-03-03T08:00Z\n"
     path = setup(tmp_path, "history: {schedules: [w09.csv]}\n", {"w09.csv": w09, "s.csv": W10})
     done = CliRunner().invoke(cli, ["check", str(path), str(path.parent / "s.csv")])
-    assert done.exit_code == 1  # gaps: the history is not judged yet, only loaded
+    assert done.exit_code == 1  # gaps: two people cannot staff the week
     assert done.stderr.splitlines() == [
         f"warning: {path.parent}/w09.csv:4: 'Gone' is not in the team: 1 history row ignored"]
 

@@ -56,10 +56,11 @@ class Duty:
         return Violation(rule, self.eng.name, start, end, message, row)
 
     def by_block(self) -> dict[int, list[int]]:
-        """Indices of the assignments per 7-day block (where each starts)."""
+        """Indices of the assignments per 7-day block (where each starts; history wholly
+        before the horizon in the weeks before it, `Span.block_of`)."""
         out: dict[int, list[int]] = defaultdict(list)
         for n, a in enumerate(self.assignments):
-            out[self.span.block(a.start)].append(n)
+            out[self.span.block_of(a.start, a.end)].append(n)
         return dict(sorted(out.items()))
 
 
@@ -111,6 +112,9 @@ class Rule:
     constrain: Callable[[ModelView, Engineer, list[int]], None]  # ids: the engineer's candidates
     check: Callable[[Duty], Iterable[Violation]]
     fits: Callable[[Engineer, Candidate, Ledger], bool]  # may c join what ledger holds?
+    # Days before the horizon whose history the rule needs (SPEC §8: every rule holds
+    # across the boundary): rest after the last shift, runs of days counted back.
+    lookback_days: Callable[[Engineer], int] = lambda eng: 0
 
 
 @dataclass

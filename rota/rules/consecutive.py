@@ -25,6 +25,12 @@ def constrain(m: ModelView, eng, ids: list[int]) -> None:
     limit_runs(m, ids, eng.rules.max_consecutive_days)
 
 
+def run_lookback(limit: int | None) -> int:
+    """Days of history a run limit needs: the run, one more for the day it would break,
+    one for the widest zone offset."""
+    return 0 if limit is None else limit + 2
+
+
 def runs(days: set[date]) -> list[list[date]]:
     """Maximal runs of consecutive dates, in order."""
     out: list[list[date]] = []
@@ -70,4 +76,5 @@ RULE = Rule(
     keys=(Key("max_consecutive_days", "count",
               "most local calendar days in a row with a shift start"),),
     violations=("consecutive_days",),
-    constrain=constrain, check=check, fits=fits)
+    constrain=constrain, check=check, fits=fits,
+    lookback_days=lambda eng: run_lookback(eng.rules.max_consecutive_days))

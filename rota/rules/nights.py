@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rota.problem import Window
 from rota.rules.base import Duty, Key, Ledger, ModelView, Rule
-from rota.rules.consecutive import limit_runs, run_through, runs
+from rota.rules.consecutive import limit_runs, run_lookback, run_through, runs
 from rota.rules.weekly import block_label
 from rota.timeline import local_date, overlap, pattern_intervals
 
@@ -101,4 +101,5 @@ RULE = Rule(
           Key("max_consecutive_nights", "count",
               "most local dates in a row that start a night shift")),
     violations=("night_shifts_per_week", "consecutive_nights"),
-    constrain=constrain, check=check, fits=fits)
+    constrain=constrain, check=check, fits=fits,
+    lookback_days=lambda eng: run_lookback(eng.rules.max_consecutive_nights))

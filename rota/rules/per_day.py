@@ -43,4 +43,5 @@ RULE = Rule(
     about="assignments starting on one local date",
     keys=(Key("max_shifts_per_day", "count", "most assignments starting on one local date"),),
     violations=("shifts_per_day",),
-    constrain=constrain, check=check, fits=fits)
+    constrain=constrain, check=check, fits=fits,
+    lookback_days=lambda eng: 2)  # the local date of the horizon start, in any zone

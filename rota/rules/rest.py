@@ -61,4 +61,5 @@ RULE = Rule(
     about="two assignments of one engineer neither overlap nor come closer than the rest",
     keys=(Key("min_rest_hours", "hours", "least rest between two assignments of one engineer"),),
     violations=("rest", "overlap"),
-    constrain=constrain, check=check, fits=fits)
+    constrain=constrain, check=check, fits=fits,
+    lookback_days=lambda eng: -(-eng.rules.min_rest_minutes // 1440) + 1)

@@ -28,7 +28,8 @@ def constrain(m: ModelView, eng, ids: list[int]) -> None:
 
 def block_label(duty: Duty, index: int) -> tuple[int, int, str]:
     start, end = duty.span.block_interval(index)
-    return start, end, f"week {index + 1} ({iso_utc(start)}..{iso_utc(end)})"
+    name = f"week {index + 1}" if index >= 0 else f"the {-index}. week before the horizon"
+    return start, end, f"{name} ({iso_utc(start)}..{iso_utc(end)})"
 
 
 def check(duty: Duty):
@@ -62,4 +63,5 @@ RULE = Rule(
     keys=(Key("max_hours_per_week", "week_hours", "most hours per 7-day block"),
           Key("max_shifts_per_week", "count", "most assignments per 7-day block")),
     violations=("hours_per_week", "shifts_per_week"),
-    constrain=constrain, check=check, fits=fits)
+    constrain=constrain, check=check, fits=fits,
+    lookback_days=lambda eng: 0)  # blocks start at the horizon; block 0 holds the facts
