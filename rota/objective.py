@@ -73,7 +73,8 @@ STAGES: tuple[Stage, ...] = (
           lambda m, v: sum(c.minutes for c, x in zip(m.cands, v) if x), prunable=True,
           on_large_models=False),
     Stage("load_spread", "fairness",
-          "Σ over groups of identical engineers of the most minutes − the fewest", 1.0,
+          "Σ over groups of identical engineers of the most minutes − the fewest, and the same"
+          " of weekend minutes", 1.0,
           lambda m, _: m.load_spread(), lambda m, v: m.load_spread_value(v),
           on_large_models=False),
     Stage("handoffs", "handoffs",

@@ -323,34 +323,60 @@ class RotaModel(RuleModel):
         """Minutes on duty inside each engineer's local night (SPEC §3 stage 3)."""
         return sum(n * self.x[i] for i, n in enumerate(self.night_minutes()) if n)
 
+    def _spread_measures(self) -> list[tuple[str, dict[int, list[int]], dict[int, int]]]:
+        """What the spread evens out between interchangeable engineers: (name, engineer →
+        candidates that count, minutes already counted from history) for all minutes on
+        duty and for weekend minutes (a weekend missed by the rotation is a fairness
+        matter, not a polish)."""
+        weekend: dict[int, list[int]] = defaultdict(list)
+        for e, ids in self.by_engineer.items():
+            days = self.team.engineers[e].weekend
+            weekend[e] = [i for i in ids if self.cands[i].day.weekday() in days]
+        return [("load", self.by_engineer, self.past.minutes),
+                ("weekend", weekend, self.past.weekend_minutes)]
+
     def load_spread(self) -> cp_model.LinearExprT | None:
-        """Σ over groups of interchangeable engineers (`metrics.peer_groups`) of the most
-        minutes of one minus the fewest of another: minimised, identical engineers end up
-        with loads that differ by as little as the rules allow."""
+        """Σ over groups of interchangeable engineers (`metrics.peer_groups`) and over the
+        measures of `_spread_measures` of the most minutes of one minus the fewest of
+        another: minimised, identical engineers end up with loads (and weekends) that
+        differ by as little as the rules allow."""
         terms = []
         for group in metrics.peer_groups(self.team):
             members = [e for e in group if e in self.by_engineer]
             if len(members) < 2:
                 continue
-            most = max(sum(self.cands[i].minutes for i in self.by_engineer[e])
-                       for e in members)
-            hi = self.model.new_int_var(0, most, f"spread_hi_{members[0]}")
-            lo = self.model.new_int_var(0, most, f"spread_lo_{members[0]}")
-            for e in members:
-                self.model.add(self.load(e) <= hi)
-                self.model.add(self.load(e) >= lo)
-            self.derived.append((hi, lambda v, g=members: max(self.load_minutes(e, v)
-                                                                 for e in g)))
-            self.derived.append((lo, lambda v, g=members: min(self.load_minutes(e, v)
-                                                                 for e in g)))
-            terms.append(hi - lo)
+            for name, ids, past in self._spread_measures():
+                def minutes(e: int, ids=ids, past=past) -> cp_model.LinearExprT:
+                    return past.get(e, 0) + sum(self.cands[i].minutes * self.x[i]
+                                                for i in ids.get(e, ()))
+
+                most = max(past.get(e, 0) + sum(self.cands[i].minutes for i in ids.get(e, ()))
+                           for e in members)
+                hi = self.model.new_int_var(0, most, f"spread_{name}_hi_{members[0]}")
+                lo = self.model.new_int_var(0, most, f"spread_{name}_lo_{members[0]}")
+                for e in members:
+                    self.model.add(minutes(e) <= hi)
+                    self.model.add(minutes(e) >= lo)
+                values_of = [self._measure_value(ids, past, e) for e in members]
+                self.derived.append((hi, lambda v, f=values_of: max(g(v) for g in f)))
+                self.derived.append((lo, lambda v, f=values_of: min(g(v) for g in f)))
+                terms.append(hi - lo)
         return sum(terms) if terms else None
+
+    def _measure_value(self, ids: dict[int, list[int]], past: dict[int, int], e: int
+                       ) -> Callable[[list[int]], int]:
+        return lambda v: past.get(e, 0) + sum(self.cands[i].minutes for i in ids.get(e, ())
+                                              if v[i])
 
     def load_spread_value(self, values: list[int]) -> int:
         out = 0
         for group in metrics.peer_groups(self.team):
-            loads = [self.load_minutes(e, values) for e in group if e in self.by_engineer]
-            out += max(loads) - min(loads) if len(loads) > 1 else 0
+            members = [e for e in group if e in self.by_engineer]
+            if len(members) < 2:
+                continue
+            for _, ids, past in self._spread_measures():
+                got = [self._measure_value(ids, past, e)(values) for e in members]
+                out += max(got) - min(got)
         return out
 
     def start_times(self) -> dict[tuple[int, int], int]:
