@@ -32,12 +32,13 @@ class Plan:
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
          seed: int | None = None, log: Callable[[str], None] | None = None,
          progress: Callable[[str], None] | None = None,
-         control: SearchControl | None = None, history: HistorySplit | None = None) -> Plan:
+         control: SearchControl | None = None, history: HistorySplit | None = None,
+         stages: tuple | None = None) -> Plan:
     """Plan the team's horizon within `time_limit` wall-clock seconds (default: the team
     file's), counted from now; the returned verdict is `check` run on the result.
     `control` may carry an earlier deadline and receives interrupts. `history` is carried
     on the Plan; the model does not use it yet (rules across the boundary come with the
-    rules registry)."""
+    rules registry). `stages` (default: all of rota.objective.STAGES) goes to the solver."""
     limit = team.solver.time_limit_seconds if time_limit is None else time_limit
     deadline = time.perf_counter() + limit * CLOCK_MARGIN
     if control is None:
@@ -49,5 +50,5 @@ def plan(team: Team, *, time_limit: float | None = None, workers: int | None = N
     if log:
         log(f"{len(candidates)} candidate shifts for {len(team.engineers)} engineers")
     result = solve(team, span, candidates, time_limit=time_limit, workers=workers, seed=seed,
-                   log=log, progress=progress, control=control)
+                   log=log, progress=progress, control=control, stages=stages)
     return Plan(team, span, result, check(team, result.assignments), limit, history)

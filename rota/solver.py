@@ -276,8 +276,10 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
           time_limit: float | None = None, workers: int | None = None, seed: int | None = None,
           log: Callable[[str], None] | None = None,
           progress: Callable[[str], None] | None = None,
-          control: SearchControl | None = None) -> PlanResult:
+          control: SearchControl | None = None, stages: tuple | None = None) -> PlanResult:
     """Build the model and solve it stage by stage within `time_limit` seconds in all.
+    `stages` (default: rota.objective.STAGES) may leave later stages out: what-if and
+    explain re-plan with the coverage stage alone.
 
     Coverage comes first in time as well as in order: it may spend the whole budget, and
     the later stages share what it leaves. Each stage's budget is CP-SAT deterministic
@@ -335,7 +337,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
                 return repaired
         return values
 
-    stages = list(STAGES)
+    stages = list(STAGES if stages is None else stages)
     skipped: list[str] = []
     if len(candidates) > LARGE_MODEL_CANDIDATES:
         # Each stage costs a load and presolve of the whole model; on a model this large
