@@ -18,15 +18,23 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from html import escape
 from typing import Any
 
 from rota import scenarios
 from rota.assignment import Assignment, hours_text
-from rota.candidates import Candidate, engineer_candidates, generate, template_occurrences
+from rota.candidates import (
+    Candidate,
+    demand_segments,
+    engineer_candidates,
+    generate,
+    template_occurrences,
+)
 from rota.capacity import NOBODY, TIME_OFF, StructuralGap, capacity
 from rota.check import Gap
 from rota.planner import Plan, plan
 from rota.problem import Engineer, Team
+from rota.resilience import SinglePoint, single_points
 from rota.rules import RULES, Duty, Violation
 from rota.timeline import Span, from_minute, iso_utc, local_date, overlap, pattern_intervals, zone
 
@@ -40,12 +48,13 @@ VIOLATION_KEYS: dict[str, str | None] = {
 CANDIDATES_PER_ENGINEER = 40  # candidate shifts tried per engineer and gap, most overlap first
 RELAXATIONS_VERIFIED = 3  # per gap, the most promising relaxations re-planned
 DAYTIME = (8 * 60, 18 * 60)  # a zone's daytime, for the stand-in engineer
-# Zones offered for a stand-in engineer (after the team's own), west to east, one per offset.
-ZONES = ("Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver",
-         "America/Chicago", "America/New_York", "America/Sao_Paulo", "Atlantic/Azores",
-         "Europe/London", "Europe/Berlin", "Europe/Athens", "Africa/Nairobi", "Asia/Dubai",
-         "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Singapore",
-         "Asia/Tokyo", "Australia/Brisbane", "Pacific/Noumea", "Pacific/Auckland")
+# Zones offered for a stand-in engineer (after the team's own): hubs first, then one per offset.
+ZONES = ("America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin",
+         "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+         "Pacific/Auckland", "America/Chicago", "America/Denver", "America/Sao_Paulo",
+         "Pacific/Honolulu", "America/Anchorage", "Atlantic/Azores", "Europe/Athens",
+         "Africa/Nairobi", "Asia/Dubai", "Asia/Karachi", "Asia/Dhaka", "Asia/Bangkok",
+         "Australia/Brisbane", "Pacific/Noumea", "Pacific/Fiji")
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,37 @@ class Explanation:
     gaps: list[GapExplanation]
     seconds: float = 0.0
     verifications: int = 0
+    single_points: list[SinglePoint] = field(default_factory=list)
+
+    def notes(self) -> dict[Gap, tuple[str, str]]:
+        """Each gap's cause and fix, one line each, for report.md and report.html."""
+        return {item.gap: (item.cause(), fix_text(item.fix)) for item in self.gaps}
+
+    def single_points_md(self) -> list[str]:
+        from rota.report import _md
+
+        lines = ["## Single points of failure", ""]
+        if not self.single_points:
+            return [*lines, "None: every interval has more engineers who can cover it than "
+                            "it needs."]
+        lines += ["| tier | start (UTC) | end (UTC) | minutes | required | only |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {_md(s.tier)} | {iso_utc(s.start)} | {iso_utc(s.end)} | {s.minutes} | "
+                  f"{s.required} | {_md(', '.join(s.engineers))} |" for s in self.single_points]
+        return lines
+
+    def single_points_html(self) -> str:
+        head = "\n<h2>Single points of failure</h2>"
+        if not self.single_points:
+            return head + "<p>None: every interval has more engineers who can cover it than " \
+                          "it needs.</p>"
+        rows = "".join(f"<tr><td>{escape(s.tier)}</td><td>{iso_utc(s.start)}</td>"
+                       f"<td>{iso_utc(s.end)}</td><td>{s.minutes}</td><td>{s.required}</td>"
+                       f"<td>{escape(', '.join(s.engineers))}</td></tr>\n"
+                       for s in self.single_points)
+        return (head + '<table id="single-points"><thead><tr><th>tier</th><th>start_utc</th>'
+                "<th>end_utc</th><th>minutes</th><th>required</th><th>only</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
 
     @property
     def uncovered(self) -> int:
@@ -376,7 +416,8 @@ def _daytime_rank(tz: str, window: tuple[int, int], team: Team) -> tuple:
     local = from_minute((start + end) // 2).astimezone(zone(tz))
     centre = abs(local.hour * 60 + local.minute - (DAYTIME[0] + DAYTIME[1]) // 2)
     known = any(e.timezone == tz for e in team.engineers)
-    return (outside, not known, centre, tz)
+    order = ZONES.index(tz) if tz in ZONES else -1
+    return (outside, not known, centre // 120, order, tz)
 
 
 def explain(team: Team, *, time_limit: float | None = None,
@@ -424,7 +465,8 @@ def explain(team: Team, *, time_limit: float | None = None,
         if good:
             item.fix, item.alternatives = good[0], good[1:]
         out.append(item)
-    return Explanation(p, out, round(time.perf_counter() - started, 3), len(cache))
+    points = single_points(team, demand_segments(team, p.span, ctx.candidates), ctx.candidates)
+    return Explanation(p, out, round(time.perf_counter() - started, 3), len(cache), points)
 
 
 # ----- output -----------------------------------------------------------------------------
