@@ -135,9 +135,10 @@ def parse_engineers(raw: bytes | str, name: str, team_path: str | Path, team: Te
                     ) -> list[Engineer]:
     """The `engineers:` list of a file (`what-if --add FILE`), read as in a team file:
     they may name the sites of the team file at `team_path` and inherit `team`'s rules."""
-    site_reader = _Reader(_Document.compose(
+    team_doc = _Document.compose(
         _decode(read_capped(team_path, MAX_CONFIG_BYTES, ConfigError), str(team_path)),
-        str(team_path)))
+        str(team_path))
+    site_reader = _Reader(team_doc)
     sites = site_reader.sites() if isinstance(site_reader.get(("sites",)), dict) else {}
     doc = _Document.compose(_decode(raw, name), name)
     reader = _Reader(doc)
@@ -147,6 +148,7 @@ def parse_engineers(raw: bytes | str, name: str, team_path: str | Path, team: Te
         if "engineers" not in top:
             reader.missing((), "engineers")
         else:
+            doc.data = {**doc.data, "sites": site_reader.get(("sites",))}  # read, not located
             start = team.horizon.start
             reader.span_dates = (start - timedelta(days=2),
                                  start + timedelta(days=team.horizon.days + 2))
