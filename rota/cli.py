@@ -520,13 +520,17 @@ _VERBOSE_HELP = "Print each plan and re-plan on stderr as it ends."
 @click.option("--verify-time-limit", type=_Seconds(),
               help="Seconds for each re-plan that verifies a fix (default: the plan's, at "
                    "most 30).")
+@click.option("--total", type=_Seconds(),
+              help="Start no verifying re-plan that would end after this many seconds "
+                   "(default: 10 x the time limit).")
 @_solver_options
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               help="Also write the plan's files into DIR, with each gap's cause and fix in "
                    "report.md and report.html.")
 @click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
 def explain(config: str, fmt: str, time_limit: float | None, verify_time_limit: float | None,
-            workers: int | None, seed: int | None, out_dir: str | None, verbose: bool) -> None:
+            total: float | None, workers: int | None, seed: int | None, out_dir: str | None,
+            verbose: bool) -> None:
     """Plan CONFIG, then explain each gap: its structural cause (as validate reports it), or
     the engineers who could otherwise cover it with the rule instance that stops each; and
     the smallest fix found (one rule relaxed for one engineer, or one more engineer free in
@@ -541,7 +545,7 @@ def explain(config: str, fmt: str, time_limit: float | None, verify_time_limit: 
 
     team = _load_planned(config)
     ex = run(team, time_limit=time_limit, verify_time_limit=verify_time_limit,
-             workers=workers, seed=seed, log=_stderr_log(verbose))
+             total_seconds=total, workers=workers, seed=seed, log=_stderr_log(verbose))
     if out_dir:
         _write_plan_files(out_dir, ex.plan, explained=ex)
     if fmt == "json":
@@ -607,9 +611,11 @@ def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
               help="Wall-clock seconds for the team's plan, and for each re-plan unless "
                    "--replan-time-limit (default: solver.time_limit_seconds).")
 @click.option("--replan-time-limit", type=_Seconds(),
-              help="Seconds for each re-plan without one engineer.")
+              help="Seconds for each re-plan without one engineer (default: a third of "
+                   "the time limit).")
 @click.option("--total", type=_Seconds(),
-              help="Start no re-plan after this many seconds; the rest keep their bounds.")
+              help="Start no re-plan that would end after this many seconds; the rest keep "
+                   "their bounds (default: 10 x the time limit).")
 @_solver_options
 @click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
 def resilience(config: str, fmt: str, time_limit: float | None,

@@ -47,6 +47,7 @@ VIOLATION_KEYS: dict[str, str | None] = {
     "consecutive_nights": "max_consecutive_nights"}
 CANDIDATES_PER_ENGINEER = 40  # candidate shifts tried per engineer and gap, most overlap first
 RELAXATIONS_VERIFIED = 3  # per gap, the most promising relaxations re-planned
+TOTAL_TIMES = 10  # no verifying re-plan starts after this many plan time limits, unless told
 DAYTIME = (8 * 60, 18 * 60)  # a zone's daytime, for the stand-in engineer
 # Zones offered for a stand-in engineer (after the team's own): hubs first, then one per offset.
 ZONES = ("America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin",
@@ -114,6 +115,7 @@ class GapExplanation:
     blockers: list[Blocker] = field(default_factory=list)
     fix: Fix | None = None
     alternatives: list[Fix] = field(default_factory=list)
+    unverified: int = 0  # fixes found but not re-planned: no time left
 
     @property
     def structural_minutes(self) -> int:
@@ -140,10 +142,12 @@ class Explanation:
     seconds: float = 0.0
     verifications: int = 0
     single_points: list[SinglePoint] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # plan, causes, verify seconds
 
     def notes(self) -> dict[Gap, tuple[str, str]]:
         """Each gap's cause and fix, one line each, for report.md and report.html."""
-        return {item.gap: (item.cause(), fix_text(item.fix)) for item in self.gaps}
+        return {item.gap: (item.cause(), fix_text(item.fix, item.unverified))
+                for item in self.gaps}
 
     def single_points_md(self) -> list[str]:
         from rota.report import _md
@@ -421,22 +425,30 @@ def _daytime_rank(tz: str, window: tuple[int, int], team: Team) -> tuple:
 
 
 def explain(team: Team, *, time_limit: float | None = None,
-            verify_time_limit: float | None = None, workers: int | None = None,
-            seed: int | None = None, base: Plan | None = None,
+            verify_time_limit: float | None = None, total_seconds: float | None = None,
+            workers: int | None = None, seed: int | None = None, base: Plan | None = None,
             log=None) -> Explanation:
-    """Plan `team` (or take `base`), then explain each gap and verify a fix for it."""
+    """Plan `team` (or take `base`), then explain each gap and verify a fix for it. No
+    verifying re-plan starts that would end after `total_seconds` (default: 10 × the
+    plan's time limit); a gap left without one says so."""
     started = time.perf_counter()
     p = base or plan(team, time_limit=time_limit, workers=workers, seed=seed)
+    timings = {"plan": time.perf_counter() - started, "causes": 0.0, "verify": 0.0}
     ctx = _Context(team, p)
     before = sum(p.verdict.uncovered.values())
     verify_limit = verify_time_limit or min(30.0, p.time_limit or 30.0)
     cache: dict[tuple, scenarios.Probe] = {}
+    total = TOTAL_TIMES * (p.time_limit or 60.0) if total_seconds is None else total_seconds
 
-    def verify(fix: Fix) -> Fix:
+    def verify(fix: Fix) -> Fix | None:
         key = fix.identity()
         if key not in cache:
+            if time.perf_counter() - started + verify_limit > total:
+                return None
+            clock = time.perf_counter()
             cache[key] = scenarios.coverage_plan(fix.team(team), time_limit=verify_limit,
                                                  workers=workers, seed=seed)
+            timings["verify"] += time.perf_counter() - clock
             if log:
                 log(f"verified: {fix.text}: {cache[key].uncovered} uncovered "
                     f"({cache[key].status}, {cache[key].seconds:.1f}s)")
@@ -455,24 +467,31 @@ def explain(team: Team, *, time_limit: float | None = None,
             seen.setdefault(fix.identity(), fix)
         tried = [verify(f) for f in list(seen.values())[:RELAXATIONS_VERIFIED]]
         person_minutes = gap.missing * gap.minutes
-        if not any(f.closes and f.closes >= min(person_minutes, f.covers) for f in tried):
+        if not any(f and f.closes and f.closes >= min(person_minutes, f.covers) for f in tried):
             extra = ctx.stand_in(gap)
             if extra:
                 tried.append(verify(extra))
-        good = [f for f in tried if f.closes and f.closes > 0]
+        item.unverified = sum(1 for f in tried if f is None)
+        good = [f for f in tried if f and f.closes and f.closes > 0]
         good.sort(key=lambda f: (-min(f.closes or 0, person_minutes), f.kind != "relax",
                                  f.size, f.text))
         if good:
             item.fix, item.alternatives = good[0], good[1:]
         out.append(item)
     points = single_points(team, demand_segments(team, p.span, ctx.candidates), ctx.candidates)
-    return Explanation(p, out, round(time.perf_counter() - started, 3), len(cache), points)
+    seconds = time.perf_counter() - started
+    timings["causes"] = seconds - timings["plan"] - timings["verify"]
+    return Explanation(p, out, round(seconds, 3), len(cache), points,
+                       {k: round(v, 3) for k, v in timings.items()})
 
 
 # ----- output -----------------------------------------------------------------------------
 
-def fix_text(fix: Fix | None) -> str:
+def fix_text(fix: Fix | None, unverified: int = 0) -> str:
     if fix is None:
+        if unverified:
+            return (f"{unverified} fix(es) found but not verified: no time left "
+                    "(raise --total)")
         return "no fix found that closes any of it"
     proof = "" if fix.proven else ", not proven"
     return f"{fix.text}: closes {fix.closes} person-minutes (re-planned{proof})"
@@ -503,13 +522,15 @@ def explain_text(ex: Explanation) -> str:
                                 or "no rule broken (the plan is not minimal here)"))
         elif not item.structural:
             lines.append("  nobody holding the tier has a legal shift over it")
-        lines.append(f"  fix: {fix_text(item.fix)}")
+        lines.append(f"  fix: {fix_text(item.fix, item.unverified)}")
         for alt in item.alternatives:
             lines.append(f"  or:  {fix_text(alt)}")
     if not ex.gaps:
         lines.append("every minute is covered: nothing to explain")
-    lines += ["", f"explained in {ex.seconds:.1f}s ({ex.verifications} re-plan(s) to verify "
-                  f"fixes)"]
+    t = ex.timings
+    lines += ["", f"explained in {ex.seconds:.1f}s: plan {t.get('plan', 0):.1f}s, causes "
+                  f"{t.get('causes', 0):.1f}s, {ex.verifications} re-plan(s) to verify fixes "
+                  f"{t.get('verify', 0):.1f}s"]
     return "\n".join(lines) + "\n"
 
 
@@ -542,7 +563,9 @@ def explain_json(ex: Explanation) -> dict[str, Any]:
         row["cause"] = item.cause()
         row["fix"] = _fix_json(item.fix) if item.fix else None
         row["alternatives"] = [_fix_json(f) for f in item.alternatives]
+        row["unverified_fixes"] = item.unverified
         gaps.append(row)
     return {"team": ex.plan.team.name, "status": "covered" if not ex.gaps else "gaps",
             "uncovered_minutes": ex.uncovered, "proven_minimal": ex.proven,
-            "gaps": gaps, "seconds": ex.seconds, "verifications": ex.verifications}
+            "gaps": gaps, "seconds": ex.seconds, "timings": ex.timings,
+            "verifications": ex.verifications}

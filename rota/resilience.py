@@ -34,6 +34,8 @@ from rota.rules import Ledger, fits
 from rota.timeline import iso_utc
 
 IDLE, REPAIRED, REPLANNED, BOUNDS = "idle", "repaired", "re-planned", "bounds"
+REPLAN_SHARE = 3  # each re-plan gets the time limit / this, unless told
+TOTAL_TIMES = 10  # no re-plan starts after this many time limits, unless told
 
 
 @dataclass
@@ -179,6 +181,9 @@ def resilience(team: Team, *, time_limit: float | None = None,
                base: Plan | None = None, log=None) -> Resilience:
     """Each engineer's absence for the whole horizon, and the single points of failure."""
     started = time.perf_counter()
+    limit = team.solver.time_limit_seconds if time_limit is None else time_limit
+    each = replan_time_limit or limit / REPLAN_SHARE
+    total_seconds = TOTAL_TIMES * limit if total_seconds is None else total_seconds
     probe = (scenarios.probe_of(base) if base is not None else
              scenarios.coverage_plan(team, time_limit=time_limit, workers=workers, seed=seed))
     if log:
@@ -223,12 +228,11 @@ def resilience(team: Team, *, time_limit: float | None = None,
                    key=lambda a: (-(a.uncovered - a.lower), a.engineer))
     replans = 0
     for found in open_:
-        if total_seconds is not None and time.perf_counter() - started > total_seconds:
+        if time.perf_counter() - started + each > total_seconds:
             found.note = found.note or "not re-planned: --total time spent"
             continue
         gone = scenarios.without(team, [found.engineer])
-        again = scenarios.coverage_plan(gone, time_limit=replan_time_limit or time_limit,
-                                        workers=workers, seed=seed)
+        again = scenarios.coverage_plan(gone, time_limit=each, workers=workers, seed=seed)
         replans += 1
         if again.uncovered <= found.uncovered:
             found.uncovered, found.how = again.uncovered, REPLANNED

@@ -201,7 +201,8 @@ def _rows(outcomes: list[Outcome]) -> list[tuple[str, list[str]]]:
     rows = [
         ("uncovered person-minutes", [f"{o.uncovered}{'' if o.proven else ' (unproven)'}"
                                       for o in outcomes]),
-        ("largest load", [f"{o.largest_load:.0%} {o.most_loaded}" for o in outcomes]),
+        ("largest load", [f"{o.largest_load:.0%} {o.most_loaded}" if o.most_loaded else "—"
+                          for o in outcomes]),
         ("hand-offs (assignments)", [str(o.handoffs) for o in outcomes]),
         ("night minutes", [str(o.night_minutes) for o in outcomes]),
     ]
