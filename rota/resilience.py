@@ -284,10 +284,15 @@ def resilience_text(r: Resilience) -> str:
     else:
         lines.append("Single points of failure: none (every interval has more engineers who "
                      "can cover it than it needs)")
-    fragile = r.fragile
-    lines += ["", (f"{len(fragile)} absence(s) would open a gap: "
-                   + ", ".join(a.engineer for a in fragile)) if fragile
-              else "No single absence opens a gap.",
+    sure = [a.engineer for a in r.fragile if a.lower > r.uncovered]
+    maybe = [a.engineer for a in r.fragile if a.lower <= r.uncovered]
+    verdict = []
+    if sure:
+        verdict.append(f"{len(sure)} absence(s) open a gap (proven): " + ", ".join(sure))
+    if maybe:
+        verdict.append(f"{len(maybe)} absence(s) may open a gap (no schedule as good as the "
+                       f"team's plan found without them, not proven): " + ", ".join(maybe))
+    lines += ["", *(verdict or ["No single absence opens a gap."]),
               f"checked in {r.seconds:.1f}s: " + ", ".join(
                   f"{n} {how}" for how, n in sorted(r.counts.items()))
               + f"; {r.replans} re-plan(s)"]
