@@ -479,9 +479,9 @@ def explain(team: Team, *, time_limit: float | None = None,
         item = GapExplanation(gap, [s for s in ctx.structural if s.tier == gap.tier
                                     and s.start < gap.end and gap.start < s.end])
         item.blockers, relaxations = ctx.blockers(gap)
-        seen: dict[tuple, Fix] = {}
+        seen: dict[tuple, Fix] = {}  # one per engineer and rule: the least change
         for fix in sorted(relaxations, key=lambda f: (-f.covers, f.size, f.engineer)):
-            seen.setdefault(fix.identity(), fix)
+            seen.setdefault((fix.engineer, fix.rule), fix)
         tried = [verify(f) for f in list(seen.values())[:RELAXATIONS_VERIFIED]]
         person_minutes = gap.missing * gap.minutes
         if not any(f and f.closes and f.closes >= min(person_minutes, f.covers) for f in tried):
