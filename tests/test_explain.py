@@ -291,3 +291,13 @@ def test_bad_team_file_is_exit_2_without_traceback(tmp_path, command):
     assert code == 2 and out == "" and err.startswith(f"error: {bad}:")
     code, _, err = run(command, str(tmp_path / "missing.yaml"))
     assert code == 2 and "cannot read file" in err
+
+
+def test_explained_reports_escape_names(tmp_path):
+    config = team_file(tmp_path, HOURS_ONLY.replace("Ann Day", "<b>Ann|Day</b>"))
+    code, _, err = run("explain", str(config), "-o", str(tmp_path / "out"))
+    assert code == 1, err
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "&lt;b&gt;Ann|Day&lt;/b&gt;" in html and "<b>Ann" not in html
+    md = (tmp_path / "out" / "report.md").read_text()
+    assert "\\<b\\>" not in md and "&lt;b&gt;Ann\\|Day&lt;/b&gt;" in md
