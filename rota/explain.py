@@ -89,6 +89,7 @@ class Fix:
     tier: str | None = None
     timezone: str | None = None
     window: tuple[int, int] | None = None
+    more: tuple[tuple[int, int], ...] = ()  # further windows of the same stand-in
     covers: int = 0  # minutes of the gap the fix is aimed at
     size: float = 0.0  # how big the change is, to rank fixes of one kind
     closes: int | None = None  # person-minutes fewer uncovered, verified by re-planning
@@ -103,11 +104,12 @@ class Fix:
             return scenarios.with_rule(team, self.engineer, self.rule, self.new)
         assert self.tier and self.timezone and self.window
         return scenarios.with_engineers(team, [scenarios.stand_in(
-            team, self.tier, self.timezone, self.window, self.engineer or "stand-in")])
+            team, self.tier, self.timezone, self.window, self.engineer or "stand-in",
+            self.more)])
 
     def identity(self) -> tuple:
         return (self.kind, self.engineer, self.rule, self.new, self.tier, self.timezone,
-                self.window)
+                self.window, self.more)
 
 
 @dataclass
@@ -145,6 +147,8 @@ class Explanation:
     verifications: int = 0
     single_points: list[SinglePoint] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # plan, causes, verify seconds
+    # One stand-in for several gaps at the same UTC time of day: (gap numbers, fix).
+    combined: list[tuple[tuple[int, ...], Fix]] = field(default_factory=list)
 
     def notes(self) -> dict[Gap, tuple[str, str]]:
         """Each gap's cause and fix, one line each, for report.md and report.html."""
@@ -495,11 +499,40 @@ def explain(team: Team, *, time_limit: float | None = None,
         if good:
             item.fix, item.alternatives = good[0], good[1:]
         out.append(item)
+    combined = []
+    for numbers, fix in _daily(out):
+        if verify(fix) and fix.closes and fix.closes > 0:
+            combined.append((numbers, fix))
     points = single_points(team, demand_segments(team, p.span, ctx.candidates), ctx.candidates)
     seconds = time.perf_counter() - started
     timings["causes"] = seconds - timings["plan"] - timings["verify"]
     return Explanation(p, out, round(seconds, 3), len(cache), points,
-                       {k: round(v, 3) for k, v in timings.items()})
+                       {k: round(v, 3) for k, v in timings.items()}, combined)
+
+
+def _daily(items: list[GapExplanation]) -> list[tuple[tuple[int, ...], Fix]]:
+    """Gaps whose fix is a stand-in at the same UTC time of day, for the same length, tier
+    and zone: one stand-in free in all their windows."""
+    groups: dict[tuple, list[tuple[int, Fix]]] = defaultdict(list)
+    for n, item in enumerate(items, 1):
+        f = item.fix
+        if f is not None and f.kind == "add_engineer" and f.window:
+            start, end = f.window
+            groups[(f.tier, f.timezone, start % 1440, end - start)].append((n, f))
+    out = []
+    for (tier, tz, _, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        windows = [f.window for _, f in members if f.window]
+        first = windows[0]
+        text = (f"one more {tier} engineer available {from_minute(first[0]):%H:%M}–"
+                f"{_span(*first)[-6:]} on {len(windows)} days "
+                f"({_clock(first[0], tz)}–{_clock(first[1], tz)} {tz} time)")
+        out.append((tuple(n for n, _ in members),
+                    Fix("add_engineer", text, engineer=members[0][1].engineer, tier=tier,
+                        timezone=tz, window=first, more=tuple(windows[1:]),
+                        covers=sum(f.covers for _, f in members))))
+    return out
 
 
 # ----- output -----------------------------------------------------------------------------
@@ -543,6 +576,8 @@ def explain_text(ex: Explanation) -> str:
         lines.append(f"  fix: {fix_text(item.fix, item.unverified)}")
         for alt in item.alternatives:
             lines.append(f"  or:  {fix_text(alt)}")
+    for numbers, fix in ex.combined:
+        lines += ["", f"together, gaps {', '.join(map(str, numbers))}: {fix_text(fix)}"]
     if not ex.gaps:
         lines.append("every minute is covered: nothing to explain")
     t = ex.timings
@@ -562,6 +597,9 @@ def _fix_json(fix: Fix) -> dict[str, Any]:
         assert fix.window
         out.update(tier=fix.tier, timezone=fix.timezone, start_utc=iso_utc(fix.window[0]),
                    end_utc=iso_utc(fix.window[1]))
+        if fix.more:
+            out["windows"] = [{"start_utc": iso_utc(a), "end_utc": iso_utc(b)}
+                              for a, b in (fix.window, *fix.more)]
     return out
 
 
@@ -586,5 +624,7 @@ def explain_json(ex: Explanation) -> dict[str, Any]:
         gaps.append(row)
     return {"team": ex.plan.team.name, "status": "covered" if not ex.gaps else "gaps",
             "uncovered_minutes": ex.uncovered, "proven_minimal": ex.proven,
-            "gaps": gaps, "seconds": ex.seconds, "timings": ex.timings,
+            "gaps": gaps, "combined_fixes": [{"gaps": list(numbers), **_fix_json(fix)}
+                                             for numbers, fix in ex.combined],
+            "seconds": ex.seconds, "timings": ex.timings,
             "verifications": ex.verifications}

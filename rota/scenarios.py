@@ -9,13 +9,13 @@ is all these questions need (the later stages only move hours between people).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from rota.objective import STAGES
 from rota.planner import Plan, plan
 from rota.problem import Engineer, Team, Unavailable
-from rota.timeline import Interval, from_minute, zone
+from rota.timeline import Interval, from_minute, merge, zone
 
 COVERAGE_ONLY = (STAGES[0],)
 
@@ -82,15 +82,15 @@ def _local(minute: int, tz: str) -> datetime:
     return from_minute(minute).astimezone(zone(tz)).replace(tzinfo=None)
 
 
-def stand_in(team: Team, tier: str, tz: str, window: Interval, name: str) -> Engineer:
-    """One more engineer of `tier` in zone `tz`, free only in the UTC `window` (the team's
-    rules, no holidays): a window of local time, with everything else `unavailable`."""
-    start, end = window
-    before = _local(start, tz)
-    after = _local(end, tz)
-    first = before - timedelta(days=400)
-    last = after + timedelta(days=400)
-    unavailable = (Unavailable(first.replace(second=0), before), Unavailable(after, last))
+def stand_in(team: Team, tier: str, tz: str, window: Interval, name: str,
+             more: tuple[Interval, ...] = ()) -> Engineer:
+    """One more engineer of `tier` in zone `tz`, free only in the UTC `window` (and the
+    windows `more`), with the team's rules and no holidays: everything else of their
+    local time is `unavailable`."""
+    free = merge([window, *more])
+    edges = [free[0][0] - 400 * 1440, *(t for w in free for t in w), free[-1][1] + 400 * 1440]
+    unavailable = tuple(Unavailable(_local(a, tz), _local(b, tz))
+                        for a, b in zip(edges[::2], edges[1::2]))
     return Engineer(id=_slug(name), name=name, timezone=tz, tiers=(tier,), rules=team.rules,
                     unavailable=unavailable)
 

@@ -102,9 +102,10 @@ def fixed_team(team: Team, fix: dict) -> Team:
     """The team with a fix as explain's JSON states it, built here from the JSON alone."""
     if fix["kind"] == "relax":
         return with_rule(team, fix["engineer"], fix["rule"], fix["new"])
-    window = (_instant(fix["start_utc"]), _instant(fix["end_utc"]))
-    return with_engineers(team, [stand_in(team, fix["tier"], fix["timezone"], window,
-                                          "Verifier")])
+    windows = [(_instant(w["start_utc"]), _instant(w["end_utc"]))
+               for w in fix.get("windows", [fix])]
+    return with_engineers(team, [stand_in(team, fix["tier"], fix["timezone"], windows[0],
+                                          "Verifier", tuple(windows[1:]))])
 
 
 def assert_fixes_hold(config: Path, data: dict) -> None:
@@ -113,6 +114,7 @@ def assert_fixes_hold(config: Path, data: dict) -> None:
     team = load_team(config)
     before = data["uncovered_minutes"]
     fixes = [f for g in data["gaps"] for f in [g["fix"], *g["alternatives"]] if f]
+    fixes += data["combined_fixes"]
     assert fixes
     for fix in fixes:
         changed = fixed_team(team, fix)
@@ -140,6 +142,9 @@ def test_understaffed_every_gap_explained_and_its_fix_verified(tmp_path):
     assert [s["reason"] for s in wed["structural"]] == ["nobody_available", "time_off"]
     assert "Chen Wei (unavailable)" in wed["structural"][1]["who"]
     assert data["gaps"][0]["fix"]["timezone"] == "America/Los_Angeles"  # 12:00-16:00 there
+    (daily,) = data["combined_fixes"]  # one engineer for the six 20:00-24:00 gaps
+    assert daily["gaps"] == [1, 3, 4, 5, 6, 7] and len(daily["windows"]) == 6
+    assert daily["closes_minutes"] == 1440  # six shifts: max_shifts_per_week
     assert_fixes_hold(UNDERSTAFFED, data)
     report = (tmp_path / "out" / "report.md").read_text()
     assert "| cause | fix |" in report and "closes 240 person-minutes" in report
