@@ -17,7 +17,9 @@ from rota.limits import MAX_CANDIDATES, MAX_COUNT, MAX_SECONDS, MAX_WORKERS
 
 if TYPE_CHECKING:
     from rota.assignment import Assignment
+    from rota.explain import Explanation
     from rota.history import HistorySplit
+    from rota.planner import Plan
     from rota.problem import Team
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -218,6 +220,24 @@ def _finish(result, out_dir: str, quiet: bool, control, extra: dict[str, str] | 
             summary: dict[str, object] | None = None, text: str = "") -> None:  # type: ignore[no-untyped-def]
     """Write plan's files (and `extra` ones, and `summary`'s keys in summary.json) whole or
     not at all, print the summary (and `text`), and exit as plan does."""
+    from rota import report
+
+    files = _write_plan_files(out_dir, result, extra=extra, summary=summary)
+    if not quiet:
+        click.echo(report.plan_text(result), nl=False)
+        click.echo(text, nl=False)
+        click.echo(f"wrote {', '.join(files)} to {out_dir}/")
+    if control.interrupted:
+        sys.exit(control.exit_code)
+    sys.exit(EXIT_OK if result.covered else EXIT_FINDINGS)
+
+
+def _write_plan_files(out_dir: str, result: Plan, explained: Explanation | None = None,
+                      extra: dict[str, str] | None = None,
+                      summary: dict[str, object] | None = None) -> dict[str, str]:
+    """Write plan's files (and `extra` ones, and `summary`'s keys in summary.json) into
+    `out_dir`, whole or not at all (exit 2 if they cannot be); with `explained`, report.md
+    and report.html give each gap's cause and fix."""
     import json
 
     from rota import html_report, report
@@ -233,9 +253,10 @@ def _finish(result, out_dir: str, quiet: bool, control, extra: dict[str, str] | 
         "gaps.csv": report.gaps_csv(result.verdict),
         "coverage.csv": report.coverage_csv(result.verdict),
         "summary.json": summary_text,
-        "report.md": report.report_md(result),
+        "report.md": report.report_md(result, explained),
         "report.html": html_report.render(team, result.verdict, result.result.assignments,
-                                          warning=report.unproven_gap_warning(result)),
+                                          warning=report.unproven_gap_warning(result),
+                                          explained=explained),
         **(extra or {}),
     }
     try:
@@ -244,13 +265,7 @@ def _finish(result, out_dir: str, quiet: bool, control, extra: dict[str, str] | 
         click.echo(f"error: {exc.filename or out_dir}: cannot write: {exc.strerror or exc}; "
                    f"no file in {out_dir} was changed", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    if not quiet:
-        click.echo(report.plan_text(result), nl=False)
-        click.echo(text, nl=False)
-        click.echo(f"wrote {', '.join(files)} to {out_dir}/")
-    if control.interrupted:
-        sys.exit(control.exit_code)
-    sys.exit(EXIT_OK if result.covered else EXIT_FINDINGS)
+    return files
 
 
 @cli.command()
@@ -564,6 +579,169 @@ def generate(engineers: int, weeks: int, seed: int, understaffed: bool, load: fl
     else:
         click.echo(text, nl=False)
     sys.exit(EXIT_OK)
+
+
+# ----- why, and what if (SPEC §11) ---------------------------------------------------------
+
+def _load_planned(config: str) -> Team:
+    from rota.config import load_team
+
+    try:
+        return load_team(config, max_candidates=MAX_CANDIDATES)
+    except InputError as exc:
+        _fail_input(exc)
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _stderr_log(verbose: bool):  # type: ignore[no-untyped-def]
+    return (lambda line: click.echo(line, err=True)) if verbose else None
+
+
+def _solver_options(command):  # type: ignore[no-untyped-def]
+    """--workers and --seed, as for plan."""
+    command = click.option("--seed", type=click.IntRange(0, MAX_COUNT),
+                           help="Solver random seed.")(command)
+    return click.option("--workers", type=click.IntRange(0, MAX_WORKERS),
+                        help="Solver threads; 0 = all cores.")(command)
+
+
+_VERBOSE_HELP = "Print each plan and re-plan on stderr as it ends."
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]),
+              show_default=True, help="Output format.")
+@click.option("--time-limit", type=_Seconds(),
+              help="Wall-clock seconds for the plan (default: solver.time_limit_seconds).")
+@click.option("--verify-time-limit", type=_Seconds(),
+              help="Seconds for each re-plan that verifies a fix (default: the plan's, at "
+                   "most 30).")
+@click.option("--total", type=_Seconds(),
+              help="Start no verifying re-plan that would end after this many seconds "
+                   "(default: 10 x the time limit).")
+@_solver_options
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+              help="Also write the plan's files into DIR, with each gap's cause and fix in "
+                   "report.md and report.html.")
+@click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
+def explain(config: str, fmt: str, time_limit: float | None, verify_time_limit: float | None,
+            total: float | None, workers: int | None, seed: int | None, out_dir: str | None,
+            verbose: bool) -> None:
+    """Plan CONFIG, then explain each gap: its structural cause (as validate reports it), or
+    the engineers who could otherwise cover it with the rule instance that stops each; and
+    the smallest fix found (one rule relaxed for one engineer, or one more engineer free in
+    the gap's UTC window), with the person-minutes it closes, verified by re-planning.
+
+    Exit 0 if every minute is covered, 1 if gaps remain, 2 on bad input.
+
+    Example: rota explain examples/understaffed.yaml --format json
+    """
+    from rota.explain import explain as run
+    from rota.explain import explain_json, explain_text
+
+    team = _load_planned(config)
+    ex = run(team, time_limit=time_limit, verify_time_limit=verify_time_limit,
+             total_seconds=total, workers=workers, seed=seed, log=_stderr_log(verbose))
+    if out_dir:
+        _write_plan_files(out_dir, ex.plan, explained=ex)
+    if fmt == "json":
+        _print_json(explain_json(ex))
+    else:
+        click.echo(explain_text(ex), nl=False)
+    sys.exit(EXIT_FINDINGS if ex.gaps else EXIT_OK)
+
+
+@cli.command("what-if")
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--without", multiple=True, metavar="NAME",
+              help="An engineer away for the whole horizon (name or id); repeatable.")
+@click.option("--add", multiple=True, metavar="FILE", type=click.Path(dir_okay=False),
+              help="A YAML file with an `engineers:` list, as in a team file (they may name "
+                   "its sites); repeatable.")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="A rule for the whole team (max_hours_per_week=40), or for one engineer "
+                   "(\"Ann Lee.min_rest_hours=10\"); repeatable.")
+@click.option("--unavailable", multiple=True, metavar="NAME=DATE[..DATE]",
+              help="Time off for one engineer, as in `unavailable` (local dates or a local "
+                   "time range); repeatable.")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]),
+              show_default=True, help="Output format.")
+@click.option("--time-limit", type=_Seconds(),
+              help="Wall-clock seconds for each plan (default: solver.time_limit_seconds).")
+@_solver_options
+@click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
+def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
+            settings: tuple[str, ...], unavailable: tuple[str, ...], fmt: str,
+            time_limit: float | None, workers: int | None, seed: int | None,
+            verbose: bool) -> None:
+    """Plan CONFIG as it is and with each change, each flag on its own (and, with several,
+    all together), and print them side by side: uncovered person-minutes, largest load,
+    hand-offs, night minutes and daytime share per tier.
+
+    Exit 0 when planned, 2 on bad input (an unknown name, rule or value, a bad date).
+
+    Example: rota what-if team.yaml --without "Ann Lee" --set max_hours_per_week=40
+    """
+    from rota.whatif import parse_changes, what_if_json, what_if_text
+    from rota.whatif import what_if as run
+
+    team = _load_planned(config)
+    try:
+        changes = parse_changes(team, config, without, add, settings, unavailable)
+    except InputError as exc:
+        _fail_input(exc)
+    outcomes = run(team, changes, time_limit=time_limit, workers=workers, seed=seed,
+                   log=_stderr_log(verbose))
+    if fmt == "json":
+        _print_json(what_if_json(team, outcomes))
+    else:
+        click.echo(what_if_text(team, outcomes), nl=False)
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]),
+              show_default=True, help="Output format.")
+@click.option("--time-limit", type=_Seconds(),
+              help="Wall-clock seconds for the team's plan, and for each re-plan unless "
+                   "--replan-time-limit (default: solver.time_limit_seconds).")
+@click.option("--replan-time-limit", type=_Seconds(),
+              help="Seconds for each re-plan without one engineer (default: a third of "
+                   "the time limit).")
+@click.option("--total", type=_Seconds(),
+              help="Start no re-plan that would end after this many seconds; the rest keep "
+                   "their bounds (default: 10 x the time limit).")
+@_solver_options
+@click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
+def resilience(config: str, fmt: str, time_limit: float | None,
+               replan_time_limit: float | None, total: float | None, workers: int | None,
+               seed: int | None, verbose: bool) -> None:
+    """For each engineer of CONFIG, the person-minutes left uncovered if they are away for
+    the whole horizon (proven where time allows: the output says which are not), and the
+    single points of failure: intervals that only one engineer can cover.
+
+    Exit 0 if no single absence opens a gap, 1 if one does, 2 on bad input.
+
+    Example: rota resilience team.yaml --replan-time-limit 20 --format json
+    """
+    from rota.resilience import resilience as run
+    from rota.resilience import resilience_json, resilience_text
+
+    team = _load_planned(config)
+    r = run(team, time_limit=time_limit, replan_time_limit=replan_time_limit,
+            total_seconds=total, workers=workers, seed=seed, log=_stderr_log(verbose))
+    if fmt == "json":
+        _print_json(resilience_json(r))
+    else:
+        click.echo(resilience_text(r), nl=False)
+    sys.exit(EXIT_FINDINGS if r.fragile else EXIT_OK)
 
 
 class _ProgressPrinter:

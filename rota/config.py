@@ -101,6 +101,64 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
+# ----- pieces of a team, read as the team file reads them (rota what-if) ------------------
+
+def parse_rule_value(key: str, text: str, source: str) -> Any:
+    """One rule key's value from its text (`--set KEY=VALUE`), as `rules:` reads it; an
+    unknown key or a bad value raises ConfigError located at `source`."""
+    if key not in RULE_KEYS:
+        raise ConfigError([Problem(source, f"unknown rule '{key}'{_suggest(key, RULE_KEYS)}")])
+    try:
+        value = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError:
+        value = text
+    doc = _Document(source)
+    doc.data = {key: value}
+    reader = _Reader(doc)
+    rules = reader.rules((), Rules(), doc.data)
+    if reader.problems or rules is None:
+        raise ConfigError(reader.problems)
+    return getattr(rules, key)
+
+
+def parse_unavailable(text: str, source: str) -> Unavailable:
+    """One `unavailable` entry (a date, a range of dates or a local time range)."""
+    doc = _Document(source)
+    doc.data = [text]
+    reader = _Reader(doc)
+    entry = reader.unavailable_entry(text, (0,))
+    if reader.problems or entry is None:
+        raise ConfigError([Problem(p.file, p.message) for p in reader.problems])
+    return entry
+
+
+def parse_engineers(raw: bytes | str, name: str, team_path: str | Path, team: Team
+                    ) -> list[Engineer]:
+    """The `engineers:` list of a file (`what-if --add FILE`), read as in a team file:
+    they may name the sites of the team file at `team_path` and inherit `team`'s rules."""
+    team_doc = _Document.compose(
+        _decode(read_capped(team_path, MAX_CONFIG_BYTES, ConfigError), str(team_path)),
+        str(team_path))
+    site_reader = _Reader(team_doc)
+    sites = site_reader.sites() if isinstance(site_reader.get(("sites",)), dict) else {}
+    doc = _Document.compose(_decode(raw, name), name)
+    reader = _Reader(doc)
+    top = reader.mapping((), ("engineers",), "the file")
+    engineers: list[Engineer] = []
+    if top is not None:
+        if "engineers" not in top:
+            reader.missing((), "engineers")
+        else:
+            doc.data = {**doc.data, "sites": site_reader.get(("sites",))}  # read, not located
+            start = team.horizon.start
+            reader.span_dates = (start - timedelta(days=2),
+                                 start + timedelta(days=team.horizon.days + 2))
+            engineers = reader.engineers(sites, team.rules)
+    if reader.problems:
+        raise ConfigError(_in_file_order(reader.problems))
+    return engineers
+
+
 def _decode(raw: bytes | str, name: str) -> str:
     if isinstance(raw, str):
         return raw

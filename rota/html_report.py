@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 from html import escape
+from typing import TYPE_CHECKING
 
 from rota import __version__
 from rota.assignment import Assignment, hours_text
@@ -21,6 +22,9 @@ from rota.metrics import daytime_share
 from rota.problem import Team
 from rota.report import GAP_COLUMNS, daytime_text, gap_row, violation_row
 from rota.timeline import Span, from_minute, iso_local, iso_utc, local_date, localize, zone
+
+if TYPE_CHECKING:
+    from rota.explain import Explanation
 
 CSS = """
 body{font:13px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -135,11 +139,14 @@ def _row(values: list[object], cls: str = "") -> str:
            + "".join(f"<td>{_e(v)}</td>" for v in values) + "</tr>\n"
 
 
-def gaps_section(verdict: CheckResult) -> str:
+def gaps_section(verdict: CheckResult, explained: Explanation | None = None) -> str:
     if not verdict.gaps:
         return "\n<h2>Gaps</h2><p>None: every minute is covered.</p>"
-    rows = [_row(list(gap_row(g).values()), "gap") for g in verdict.gaps]
-    return "\n<h2>Gaps</h2>" + _table("gaps", list(GAP_COLUMNS), rows)
+    why = explained.notes() if explained else {}
+    rows = [_row([*gap_row(g).values(), *(why.get(g, ("", "")) if why else ())], "gap")
+            for g in verdict.gaps]
+    return "\n<h2>Gaps</h2>" + _table("gaps", [*GAP_COLUMNS, *(("cause", "fix") if why else ())],
+                                       rows)
 
 
 def violations_section(verdict: CheckResult) -> str:
@@ -209,7 +216,8 @@ def loads_section(team: Team, assignments: list[Assignment], span: Span) -> str:
 
 
 def render(team: Team, verdict: CheckResult, assignments: list[Assignment],
-           schedule: str = "", warning: str | None = None) -> str:
+           schedule: str = "", warning: str | None = None,
+           explained: Explanation | None = None) -> str:
     """The whole report.html for `assignments` judged by `verdict` (rota.check.check);
     `warning` (gaps not proven necessary, say) is shown in red under the title."""
     span = verdict.span
@@ -253,6 +261,7 @@ def render(team: Team, verdict: CheckResult, assignments: list[Assignment],
         + (f'<p class="warning">{_e(warning)}</p>' if warning else "")
         + "</header>"
         f"\n{radios}\n<nav>View in: {labels}</nav>\n<main>{legend}{''.join(sections)}</main>"
-        f"{gaps_section(verdict)}{violations_section(verdict)}"
+        f"{gaps_section(verdict, explained)}"
+        f"{explained.single_points_html() if explained else ''}{violations_section(verdict)}"
         f"{shifts_section(team, known)}{loads_section(team, known, span)}"
         f"\n<footer><p>rota {__version__}</p></footer></body></html>\n")

@@ -40,12 +40,15 @@ class Plan:
 def plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
          seed: int | None = None, log: Callable[[str], None] | None = None,
          progress: Callable[[str], None] | None = None,
-         control: SearchControl | None = None, history: HistorySplit | None = None) -> Plan:
+         control: SearchControl | None = None, history: HistorySplit | None = None,
+         stages: tuple | None = None) -> Plan:
     """Plan the team's horizon within `time_limit` wall-clock seconds (default: the team
     file's), counted from now; the returned verdict is `check` run on the result, with
     the same history. `control` may carry an earlier deadline and receives interrupts.
     With `history`, its facts are kept (fixed candidates: coverage, written unchanged),
-    every rule crosses the boundary and fairness counts its window (SPEC §8)."""
+    every rule crosses the boundary and fairness counts its window (SPEC §8). `stages`
+    (default: the team's objective) goes to the solver: what-if and explain re-plan with
+    coverage alone."""
     control = start_clock(team, time_limit, control)
     span = Span.of(team.horizon)
     candidates = generate(team, span)
@@ -54,7 +57,8 @@ def plan(team: Team, *, time_limit: float | None = None, workers: int | None = N
         candidates, lookback = with_facts(team, span, candidates, history.facts,
                                           history.for_rules)
     return solve_plan(team, span, candidates, lookback, history, time_limit=time_limit,
-                      workers=workers, seed=seed, log=log, progress=progress, control=control)
+                      workers=workers, seed=seed, log=log, progress=progress, control=control,
+                      stages=stages)
 
 
 def start_clock(team: Team, time_limit: float | None,

@@ -15,6 +15,7 @@ from rota.schedule import csv_text
 from rota.timeline import from_minute, iso_utc
 
 if TYPE_CHECKING:  # the planner loads the solver; check and validate must not
+    from rota.explain import Explanation
     from rota.planner import Plan
 
 GAP_COLUMNS = ("tier", "start_utc", "end_utc", "required", "assigned", "missing", "minutes")
@@ -160,7 +161,7 @@ def plan_text(p: Plan) -> str:
     return "\n".join(parts) + "\n"
 
 
-def report_md(p: Plan) -> str:
+def report_md(p: Plan, explained: Explanation | None = None) -> str:
     verdict, res = p.verdict, p.result
     lines = [f"# Rota: {_md(p.team.name)}", "",
              f"- Horizon: {iso_utc(p.span.start)} .. {iso_utc(p.span.end)} "
@@ -179,12 +180,18 @@ def report_md(p: Plan) -> str:
         lines += [f"## Week grid: {_md(tier)}", "", "```", week_grid(hours, tier), "```", ""]
     lines += ["## Gaps", ""]
     if verdict.gaps:
-        lines += ["| tier | start (UTC) | end (UTC) | required | assigned | minutes |",
-                  "|---|---|---|---|---|---|"]
+        why = explained.notes() if explained else {}
+        lines += ["| tier | start (UTC) | end (UTC) | required | assigned | minutes |"
+                  + (" cause | fix |" if why else ""),
+                  "|---|---|---|---|---|---|" + ("---|---|" if why else "")]
         lines += [f"| {_md(g.tier)} | {iso_utc(g.start)} | {iso_utc(g.end)} | {g.required} | "
-                  f"{g.assigned} | {g.minutes} |" for g in verdict.gaps]
+                  f"{g.assigned} | {g.minutes} |"
+                  + ("".join(f" {_md(text)} |" for text in why.get(g, ("", ""))) if why else "")
+                  for g in verdict.gaps]
     else:
         lines.append("None: every minute is covered.")
+    if explained:
+        lines += ["", *explained.single_points_md()]
     lines += ["", "## Load per engineer", "",
               "| engineer | site | time zone | hours | shifts | weekend h | holiday h | load |",
               "|---|---|---|---|---|---|---|---|"]

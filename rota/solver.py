@@ -505,8 +505,11 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
           progress: Callable[[str], None] | None = None,
           control: SearchControl | None = None,
           lookback: list[Candidate] | tuple[Candidate, ...] = (),
-          past: PastLoad | None = None, replan: bool = False) -> PlanResult:
+          past: PastLoad | None = None, replan: bool = False,
+          stages: tuple | None = None) -> PlanResult:
     """Build the model and solve it stage by stage within `time_limit` seconds in all.
+    `stages` (default: the team's objective, `rota.objective.stages_for`) may leave
+    later stages out: what-if and explain re-plan with the coverage stage alone.
 
     Coverage comes first in time as well as in order: it may spend the whole budget, and
     the later stages share what it leaves. Each stage's budget is CP-SAT deterministic
@@ -576,7 +579,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     # Each stage costs a load and presolve of the whole model; on a large model the time
     # goes to coverage, preferences and the largest load, and the other stages are left out.
     large = len(candidates) > LARGE_MODEL_CANDIDATES
-    every = stages_for(team.objective, replan)
+    every = list(stages) if stages is not None else stages_for(team.objective, replan)
     stages = [s for s in every if s.on_large_models or not large]
     skipped = {s.name for s in every} - {s.name for s in stages}
     results: list[StageResult] = []
