@@ -238,11 +238,12 @@ class PastLoad:
 
 
 def past_load(team: Team, span: Span, history: HistorySplit | None) -> PastLoad | None:
-    """History's fairness window, per engineer; None without history. A row counts in full
-    where it starts (as in the weekly blocks); a day is the local date of the start."""
+    """History's fairness window, per engineer; None without history (no row at all: then
+    capacity is the horizon's alone, not grown by a window nobody worked in). A row counts
+    in full where it starts (as in the weekly blocks); a day is the local date of the start."""
     from rota.rules.nights import is_night_shift, night_minutes
 
-    if history is None:
+    if history is None or not (history.facts or history.past):
         return None
     window = Span(history.fairness_start, span.start, ())
     out = PastLoad((span.start - history.fairness_start) // 1440)

@@ -33,6 +33,12 @@ def test_the_clock_is_covered_in_daytime_when_someone_is_awake(tmp_path):
     assert {(r["shift"], site[r["timezone"]]) for r in rows(tmp_path)} == {
         ("apac", "apac"), ("emea", "emea"), ("amer", "amer")}
     assert all(e["night_hours"] == 0 for e in summary["engineers"])
+    # Without history, load ratios are against the horizon's capacity alone.
+    team = load_team(EXAMPLES / "night-or-daytime.yaml")
+    top = max(-(-10_000 * round(e["hours"] * 60) // team.capacity_minutes(team.engineer(e["name"])))
+              for e in summary["engineers"])
+    fair = next(s for s in summary["solver"]["stages"] if s["name"] == "max_load_ratio")
+    assert fair["objective"] == top
 
 
 def test_the_daytime_share_counts_only_required_minutes_outside_the_local_night(tmp_path):
