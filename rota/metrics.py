@@ -13,7 +13,7 @@ from rota.rules.nights import night_intervals
 from rota.timeline import Span, from_minute, overlap, subtract, zone
 
 
-def night_minutes(eng: Engineer, span: Span, intervals: list[tuple[int, int]]) -> list[int]:
+def night_minutes_of(eng: Engineer, span: Span, intervals: list[tuple[int, int]]) -> list[int]:
     """Minutes of each interval inside the engineer's local `night`."""
     nights = night_intervals(eng, span)
     return [overlap(nights, s, e) for s, e in intervals]
@@ -71,5 +71,5 @@ def schedule_night_minutes(team: Team, span: Span, assignments: list[Assignment]
     total = 0
     for eng in team.engineers:
         mine = [(a.start, a.end) for a in assignments if a.engineer == eng.name]
-        total += sum(night_minutes(eng, span, mine)) if mine else 0
+        total += sum(night_minutes_of(eng, span, mine)) if mine else 0
     return total

@@ -311,7 +311,7 @@ class RotaModel(RuleModel):
         if self._night_minutes is None:
             out = [0] * len(self.cands)
             for e, ids in self.by_engineer.items():
-                minutes = metrics.night_minutes(self.team.engineers[e], self.span,
+                minutes = metrics.night_minutes_of(self.team.engineers[e], self.span,
                                                 [(self.cands[i].start, self.cands[i].end)
                                                  for i in ids])
                 for i, n in zip(ids, minutes):
