@@ -172,3 +172,49 @@ def prune(candidates: list[Candidate], segments: list[DemandSegment],
             for k in covers[i]:
                 on_duty[k] -= 1
     return kept
+
+
+def trim(team: Team, candidates: list[Candidate], segments: list[DemandSegment],
+         chosen: list[int], lookback: Sequence[Candidate] = ()) -> list[int]:
+    """Shorten chosen shifts where they cover nothing needed: each, longest first, ends
+    as early as a candidate of the same engineer, tier and start can without leaving a
+    requirement short or breaking a rule. Starts stay, so the hand-offs' start times do.
+    Facts and published assignments stay whole.
+
+    Like `prune`, this removes duty nobody asked for (an overlap of two shifts beyond the
+    demand), which stages cut short by their budget leave behind; the caller keeps the
+    result only where no stage so far got worse by it.
+    """
+    on_duty = [sum(chosen[i] for i in seg.covering) for seg in segments]
+    covers = segment_spans(candidates, segments)
+    inside: dict[tuple, list[int]] = defaultdict(list)
+    for j, c in enumerate(candidates):
+        if not (c.fixed or c.published):
+            inside[(c.engineer, c.tier, c.start)].append(j)
+    ledgers: dict[int, Ledger] = defaultdict(Ledger)
+    for c in lookback:
+        ledgers[c.engineer].add(c)
+    for i in (i for i, v in enumerate(chosen) if v):
+        ledgers[candidates[i].engineer].add(candidates[i])
+    kept = list(chosen)
+    for i in sorted((i for i, v in enumerate(chosen) if v and not (
+            candidates[i].fixed or candidates[i].published)),
+                    key=lambda i: (-candidates[i].minutes, i)):
+        c = candidates[i]
+        own = set(covers.get(i, ()))
+        ledger = ledgers[c.engineer]
+        ledger.remove(c)
+        best = i
+        for j in inside[(c.engineer, c.tier, c.start)]:
+            d = candidates[j]
+            if (d.end < candidates[best].end and not kept[j]
+                    and all(on_duty[k] > segments[k].need
+                            for k in own.difference(covers.get(j, ())))
+                    and fits(team.engineers[c.engineer], d, ledger)):
+                best = j
+        ledger.add(candidates[best])
+        if best != i:
+            kept[i], kept[best] = 0, 1
+            for k in own.difference(covers.get(best, ())):
+                on_duty[k] -= 1
+    return kept

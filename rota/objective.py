@@ -36,6 +36,9 @@ class Stage:
     prunable: bool = False  # dropping an assignment nobody needs never makes it worse
     on_large_models: bool = True  # runs past rota.solver.LARGE_MODEL_CANDIDATES
     replan_only: bool = False  # runs only in `rota replan` (SPEC §8), right after uncovered
+    # Its moves are local in time (trim an overlap, merge two shifts into one): half its
+    # budget goes to searches of a day or two at a time (`rota.solver.window_search`).
+    windowed: bool = False
 
 
 def _soft(m, values: list[int]) -> int:
@@ -71,7 +74,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("assigned_minutes", "fairness", "minutes on duty in all: no one on duty not needed",
           1.0, lambda m, _: m.total_minutes(),
           lambda m, v: sum(c.minutes for c, x in zip(m.cands, v) if x), prunable=True,
-          on_large_models=False),
+          on_large_models=False, windowed=True),
     Stage("load_spread", "fairness",
           "Σ over groups of identical engineers of the most minutes − the fewest, and the same"
           " of weekend minutes", 1.0,
@@ -80,13 +83,13 @@ STAGES: tuple[Stage, ...] = (
     Stage("handoffs", "handoffs",
           "assignments + distinct local start times of each engineer", 1.5,
           lambda m, _: m.handoffs(), lambda m, v: m.handoffs_value(v), prunable=True,
-          on_large_models=False),
+          on_large_models=False, windowed=True),
     Stage("peaks", "spread",
           "most weekend + most holiday + most night minutes of anyone", 0.5,
           lambda m, _: m.peaks(), lambda m, v: m.peaks_value(v), prunable=True,
           on_large_models=False),
     Stage("load_deviation", "spread", "Σ |minutes − fair share by capacity|", 0.5,
-          _deviation, on_large_models=False),
+          _deviation, on_large_models=False, windowed=True),
 )
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -27,6 +28,7 @@ from rota.greedy import (
     fair_cover,
     greedy_cover,
     prune,
+    trim,
     uncovered_minutes,
 )
 from rota.history import PastLoad
@@ -212,6 +214,7 @@ class RotaModel(RuleModel):
         self.past = past or PastLoad()
         self._soft_costs: list[int] | None = None
         self._night_minutes: list[int] | None = None
+        self._greedy_costs: list[int] | None = None
         self._start_times: dict[tuple[int, int], int] | None = None
         self.uncovered = self._coverage()
         self.constrain()
@@ -255,6 +258,17 @@ class RotaModel(RuleModel):
         """`max_load_ratio` of a 0/1 choice of candidates, computed in Python."""
         return max((-(-RATIO_SCALE * self.load_minutes(e, values) // self.capacity(e))
                     for e in self.by_engineer), default=0)
+
+    def greedy_costs(self) -> list[int]:
+        """Per candidate, what the greedy passes avoid: its soft cost first, then its night
+        minutes (stages 2 and 3). A greedy start with night minutes the night stage does
+        without is of no use to the stages after it."""
+        if self._greedy_costs is None:
+            nights = self.night_minutes()
+            scale = max(nights, default=0) + 1
+            self._greedy_costs = [cost * scale + (0 if c.fixed else night) for c, cost, night
+                                  in zip(self.cands, self.soft_costs(), nights)]
+        return self._greedy_costs
 
     def max_load_ratio(self) -> cp_model.LinearExprT:
         """The largest hours/capacity ratio, in basis points."""
@@ -452,6 +466,55 @@ def _peak(groups: dict[int, list[int]], minutes: list[int], past: dict[int, int]
                for e, ids in groups.items())
 
 
+WINDOW_DAYS = 2  # a window search frees the candidates starting in this many days
+WINDOW_SHARE = 0.5  # of a windowed stage's budget, spent on window searches first
+WINDOW_PASSES = 3  # over the horizon at most, while a pass still improves
+MIN_WINDOW_DTIME = 0.15  # a window search with less finds little
+
+
+def window_search(rota: RotaModel, span: Span, values: list[int], dtime: float,
+                  configure: Callable[[Any, float], None], control: SearchControl,
+                  until: float | None) -> tuple[list[int], float, str | None]:
+    """Improve `values` on the model's objective one stretch of the horizon at a time:
+    every candidate starting outside the window is fixed to its value, and the small
+    model that is left is solved (CP-SAT's own neighbourhoods are random, and on a
+    follow-the-sun day the moves that matter, merging two people's shifts into one, free
+    the candidates of one day together). Windows step a day at a time over the horizon,
+    in up to WINDOW_PASSES passes while a pass still improves and `dtime` lasts. Returns
+    the best schedule, the time used and what stopped it early (the clock, an
+    interrupt), if anything."""
+    day = MINUTES_PER_DAY
+    windows = [(w, w + WINDOW_DAYS * day) for w in range(span.start, span.end, day)]
+    if dtime < MIN_WINDOW_DTIME * len(windows):  # not one pass: on a long horizon, the
+        return values, 0.0, None  # windows' wall time is better spent by CP-SAT itself
+    each = max(MIN_WINDOW_DTIME, dtime / (WINDOW_PASSES * len(windows)))
+    used, stopped_by = 0.0, None
+    for _ in range(WINDOW_PASSES):
+        improved = False
+        for lo, hi in windows:
+            rota.hint(values)
+            part = rota.model.clone()
+            for i, (var, c) in enumerate(zip(rota.x, rota.cands)):
+                if not lo <= c.start < hi:
+                    domain = part.proto.variables[var.index].domain
+                    domain[0] = domain[1] = values[i]
+            solver = cp_model.CpSolver()
+            configure(solver.parameters, each)
+            status, stopped_by = control.run(partial(solver.solve, part), solver.stop_search,
+                                             until)
+            used += solver.deterministic_time
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found = [int(solver.boolean_value(v)) for v in rota.x]
+                improved = improved or found != values
+                values = found
+            if stopped_by:
+                return values, used, stopped_by
+        if not improved or used + len(windows) * each > dtime:
+            break
+    return values, used, stopped_by
+    return values, used, stopped_by
+
+
 def dtime_rate(candidates: int) -> float:
     """CP-SAT deterministic time budgeted per second of the limit: DTIME_PER_SECOND on
     small models (their LNS tasks spend more time copying than working), and
@@ -461,7 +524,7 @@ def dtime_rate(candidates: int) -> float:
 
 
 def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int = 0,
-                  terms: int = 0) -> None:
+                  terms: int = 0, light_presolve: bool = False) -> None:
     """Search parameters that give the same answer for the same model, seed and workers.
 
     Interleaved search runs its subsolvers in deterministic batches; a budget counted in
@@ -481,6 +544,13 @@ def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int
         params.ignore_subsolvers.extend(LP_SUBSOLVERS)
         params.symmetry_level = 0
         params.cp_model_probing_level = 0
+    if light_presolve:
+        # The stages after coverage presolve the same model again, plus one bound. Full
+        # probing and the search for overlapping linear blocks cost about 5 deterministic
+        # seconds a stage on the real 53-person week: the whole share of a later stage,
+        # which then stopped after presolve with no search at all.
+        params.cp_model_probing_level = 0
+        params.find_big_linear_overlap = False
     params.num_workers = workers or os.cpu_count() or 1
     params.random_seed = seed
 
@@ -564,13 +634,13 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         if not affordable(name):
             return values
         if not fair:
-            fair.append(fair_cover(team, candidates, rota.segments, rota.soft_costs(),
+            fair.append(fair_cover(team, candidates, rota.segments, rota.greedy_costs(),
                                    lookback=lookback))
         if better(fair[0], values):
             return fair[0]
-        if name == "max_load_ratio" and values is not fair[0] and any(rota.soft_costs()):
-            allowed = [not cost or v for cost, v in zip(rota.soft_costs(), values)]
-            repaired = fair_cover(team, candidates, rota.segments, rota.soft_costs(), allowed,
+        if name == "max_load_ratio" and values is not fair[0] and any(rota.greedy_costs()):
+            allowed = [not cost or v for cost, v in zip(rota.greedy_costs(), values)]
+            repaired = fair_cover(team, candidates, rota.segments, rota.greedy_costs(), allowed,
                                   lookback)
             if better(repaired, values):
                 return repaired
@@ -588,7 +658,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     # Coverage starts from one greedy pass; the fair cover (a dozen passes) waits for the
     # stages that use it, so that on a large, tight team coverage gets the time.
     clock = time.perf_counter()
-    cover = greedy_cover(team, candidates, rota.segments, rota.soft_costs(), lookback=lookback)
+    cover = greedy_cover(team, candidates, rota.segments, rota.greedy_costs(), lookback=lookback)
     greedy_seconds = time.perf_counter() - clock
     greedy_short = uncovered_minutes(rota.segments, cover)
     # The budget in deterministic time: the same for every run, whatever the machine does.
@@ -613,7 +683,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         return [int(solver.boolean_value(v)) for v in part.x], solver.deterministic_time
 
     # On a tight team, cover with the fixed shifts first: a far smaller search (rota.start).
-    cover, used = restricted_start(team, candidates, rota.segments, cover, rota.soft_costs(),
+    cover, used = restricted_start(team, candidates, rota.segments, cover, rota.greedy_costs(),
                                    search_subset, dtime_left, log)
     dtime_left = max(0.0, dtime_left - used)
     for n, stage in enumerate(stages):
@@ -652,13 +722,28 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
         status, seconds, used, stopped_by = NOT_RUN, 0.0, 0.0, CLOCK
         if dtime >= MIN_STAGE_DTIME and (left is None or left > 0):
             model.minimize(expr)
+            window_seconds = window_used = 0.0
+            if stage.windowed:
+                clock = time.perf_counter()
+                start, window_used, _ = window_search(
+                    rota, span, start, dtime * WINDOW_SHARE,
+                    lambda params, d: _reproducible(params, d, workers, seed, len(candidates),
+                                                    terms, light_presolve=True),
+                    control, until)
+                window_seconds = time.perf_counter() - clock
+                dtime -= window_used
+                if log and name in evaluate:
+                    log(f"{name}: {evaluate[name](start)} after the window searches "
+                        f"({window_seconds:.1f}s)")
             rota.hint(start)
             solver = cp_model.CpSolver()
-            _reproducible(solver.parameters, dtime, workers, seed, len(candidates), terms)
+            _reproducible(solver.parameters, dtime, workers, seed, len(candidates), terms,
+                          light_presolve=n > 0)
             callback = _ProgressCallback(name, progress) if progress else None
             status, stopped_by = control.run(partial(solver.solve, model, callback),
                                              solver.stop_search, until)
-            seconds, used = solver.wall_time, solver.deterministic_time
+            seconds = window_seconds + solver.wall_time
+            used = window_used + solver.deterministic_time
             dtime_left = max(0.0, dtime_left - used)
             stopped_by = stopped_by or (PROOF if status in (cp_model.OPTIMAL,
                                                             cp_model.INFEASIBLE) else BUDGET)
@@ -672,10 +757,13 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound)
             values = [int(solver.boolean_value(v)) for v in rota.x]
-            if all(s.prunable for s in stages[:n + 1]):  # no stage so far can get worse
-                values = prune(candidates, rota.segments, values)
             model.add(expr <= value)
             achieved[name] = value
+            if all(s.prunable for s in stages[:n + 1]):  # no stage so far can get worse
+                values = prune(candidates, rota.segments, values)
+                shorter = trim(team, candidates, rota.segments, values, lookback)
+                if all(evaluate[n](shorter) <= v for n, v in achieved.items() if n in evaluate):
+                    values = shorter
         else:  # no better schedule found: keep the starting point and its value here
             values = start
             if name in evaluate:

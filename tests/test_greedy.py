@@ -6,7 +6,7 @@ from rota.assignment import Assignment
 from rota.candidates import demand_segments, generate, soft_costs
 from rota.check import check
 from rota.config import parse_team
-from rota.greedy import fair_cover, greedy_cover, load_ratio, uncovered_minutes
+from rota.greedy import fair_cover, greedy_cover, load_ratio, trim, uncovered_minutes
 from rota.timeline import Span
 
 # Ana is listed first and holds both tiers; Ben holds tier 2 only. Served in tier order,
@@ -91,3 +91,18 @@ def test_the_fair_cover_uses_only_allowed_candidates():
     chosen = _chosen(team, cands, fair)
     assert [name for name, *_ in chosen] == ["Cy", "Ed"]
     assert uncovered_minutes(segments, fair) == 0 and load_ratio(team, cands, fair) == 10_496
+
+
+def test_trim_ends_a_shift_where_a_colleague_already_covers_the_rest():
+    """Cy's 12 h and Ed's afternoon overlap by 6 h that nobody asked for: Cy's shift ends
+    at 14:00, where Ed takes over; nothing is left short and no start moves."""
+    team, span, cands, segments = _setup(ONE_LONG_DAY)
+    pick = {("Cy", 720), ("Ed", 360)}
+    values = [int((team.engineers[c.engineer].name, c.minutes) in pick) for c in cands]
+    trimmed = trim(team, cands, segments, values)
+    rows = sorted((team.engineers[c.engineer].name, c.start % 1440 // 60, c.end % 1440 // 60)
+                  for c, v in zip(cands, trimmed) if v)
+    assert rows == [("Cy", 8, 14), ("Ed", 14, 20)]
+    assert uncovered_minutes(segments, trimmed) == 0
+    # Nothing to trim where every minute is needed: the schedule comes back as it was.
+    assert trim(team, cands, segments, trimmed) == trimmed
