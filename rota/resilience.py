@@ -44,7 +44,7 @@ REPLAN_SHARE = 3  # each re-plan gets the time limit / this, unless told
 TOTAL_TIMES = 10  # no search starts after this many time limits, unless told
 # Deterministic time (CP-SAT's measure of work) of each absence's searches; all of them
 # together get at most DTIME_PER_SECOND of it per second of the total.
-BOUND_DTIME = 1.0  # the window's lower bound (one worker: it proves small models soonest)
+BOUND_DTIME = 2.0  # the window's lower bound (one worker: it proves small models soonest)
 RESHAPE_DTIME = 2.0  # the reshaping repair
 
 
