@@ -104,3 +104,15 @@ def test_window_bound_proves_the_cost_without_a_re_plan(tmp_path):
     result = CliRunner().invoke(cli, ["resilience", str(config)])
     assert result.exit_code == 1
     assert "2 absence(s) open a gap (proven): Ann Half, Bo Half" in result.stdout
+
+
+def test_the_searches_give_the_same_answers_twice():
+    team = load_team(Path(__file__).resolve().parents[1] / "examples" / "understaffed.yaml")
+    runs = [resilience(team, time_limit=10, workers=2, seed=0) for _ in range(2)]
+    answers = [[(a.engineer, a.uncovered, a.lower, a.how) for a in r.absences] for r in runs]
+    assert answers[0] == answers[1]
+    assert runs[0].search_dtime == runs[1].search_dtime > 0
+    assert answers[0] == [("Alice Morgan", 2880, 2880, "reshaped"),
+                          ("Ben Carter", 2880, 2880, "reshaped"),
+                          ("Chen Wei", 2160, 2160, "reshaped"),
+                          ("Dewi Santoso", 2160, 2160, "reshaped")]
