@@ -90,3 +90,14 @@ def outside(segments: list[DemandSegment], short: list[int], window: list[Interv
     segment, how many fewer engineers have a candidate over it than it needs."""
     return sum(n * (seg.minutes - overlap(window, seg.start, seg.end))
                for seg, n in zip(segments, short) if n)
+
+
+def twin_keys(team: Team, cands: list[Candidate]) -> dict[int, tuple]:
+    """Per engineer, what the rules and the coverage read of them: their candidate
+    shifts, rules, zone (nights) and weekend. Engineers with the same key are
+    interchangeable, so their absences cost the same."""
+    shifts: dict[int, list[tuple]] = defaultdict(list)
+    for c in cands:
+        shifts[c.engineer].append((c.tier, c.shift, c.start, c.end, c.day, c.block))
+    return {n: (tuple(shifts[n]), eng.rules, eng.timezone, eng.weekend)
+            for n, eng in enumerate(team.engineers)}

@@ -302,13 +302,21 @@ class _Searches:
         found.seconds = round(found.seconds + time.perf_counter() - clock, 3)
 
     def bound_all(self, absences: list[Absence]) -> None:
-        """Raise each open absence's lower bound with its window's relaxation."""
+        """Raise each open absence's lower bound with its window's relaxation. Engineers
+        alike in everything the rules read (`absence.twin_key`) share it: without one or
+        the other, the model is the same up to names."""
+        known: dict[tuple, int] = {}
+        twins = absence.twin_keys(self.team, self.cands)
         for found in _open(absences):
+            index = self.names[found.engineer]
+            peer = twins[index]
+            if peer in known:
+                found.lower = max(found.lower, known[peer])
+                continue
             if not self.budget.allows(BOUND_DTIME):
                 found.note = found.note or self.budget.why_not()
                 continue
             clock = time.perf_counter()
-            index = self.names[found.engineer]
             window = absence.reach(self.span, self.cands, index)
             got = absence.window_bound(self.team, self.span, self.cands, self.index, index,
                                        window, dtime=BOUND_DTIME, **self.budget.search)
@@ -317,6 +325,7 @@ class _Searches:
             if inside < 0:  # no bound found
                 continue
             bound = inside + absence.outside(self.repair.segments, self.short, window)
+            known[peer] = bound
             found.lower = max(found.lower, bound)
             if self.log:
                 self.log(f"without {found.engineer}: at least {bound} ({got.status})")
