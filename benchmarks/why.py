@@ -98,12 +98,13 @@ def summary(command: str, data: dict) -> str:
         for a in data["absences"]:
             how[a["how"]] = how.get(a["how"], 0) + 1
         proven = sum(1 for a in data["absences"] if a["proven"])
+        gap = sum(1 for a in data["absences"] if a["lower_bound"] > data["uncovered_minutes"])
         state = "proven" if data["proven_minimal"] else "unproven"
         return (f"plan {data['uncovered_minutes']} min ({state}); "
                 + ", ".join(f"{n} {k}" for k, n in sorted(how.items()))
                 + f"; {proven}/{len(data['absences'])} proven; {data['replans']} re-plans; "
                   f"{len(data['single_points_of_failure'])} single points; "
-                  f"{len(data['opens_gap'])} absences open a gap")
+                  f"{len(data['opens_gap'])} absences open a gap, {gap} of them proven")
     if command == "explain":
         fixed = sum(1 for g in data["gaps"] if g["fix"])
         structural = sum(1 for g in data["gaps"] if g["structural"])

@@ -170,20 +170,23 @@ class DemandSegment:
         return self.end - self.start
 
 
-def demand_segments(team: Team, span: Span, candidates: list[Candidate]) -> list[DemandSegment]:
+def demand_segments(team: Team, span: Span, candidates: list[Candidate],
+                    window: list[Interval] | None = None) -> list[DemandSegment]:
     """Demand cut at every boundary of a requirement or a candidate, per tier, in time order.
 
     Between two consecutive boundaries neither the requirement nor the set of candidates
-    on duty changes, so one coverage constraint per segment is exact to the minute.
+    on duty changes, so one coverage constraint per segment is exact to the minute. With
+    `window` (sorted, disjoint intervals), only the demand inside it, cut at its bounds.
     """
     out = []
+    cuts = {t for w in window for t in w} if window is not None else set()
     for tier, pieces in demand(team, span).items():
         mine = [i for i, c in enumerate(candidates) if c.tier == tier]
 
         def clip(t: int) -> int:
             return min(max(t, span.start), span.end)
 
-        bounds = sorted({b for s, e, _ in pieces for b in (s, e)}
+        bounds = sorted({b for s, e, _ in pieces for b in (s, e)} | {clip(t) for t in cuts}
                         | {clip(t) for i in mine for t in (candidates[i].start, candidates[i].end)})
         covering: list[list[int]] = [[] for _ in bounds]
         for i in mine:
@@ -196,7 +199,8 @@ def demand_segments(team: Team, span: Span, candidates: list[Candidate]) -> list
             start, end = bounds[k], bounds[k + 1]
             while piece < len(pieces) and pieces[piece][1] <= start:
                 piece += 1
-            if piece < len(pieces) and pieces[piece][0] <= start:
+            if piece < len(pieces) and pieces[piece][0] <= start and (
+                    window is None or contains(window, start, end)):
                 out.append(DemandSegment(tier, start, end, pieces[piece][2], covering[k]))
     return out
 

@@ -716,8 +716,9 @@ def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
               help="Seconds for each re-plan without one engineer (default: a third of "
                    "the time limit).")
 @click.option("--total", type=_Seconds(),
-              help="Start no re-plan that would end after this many seconds; the rest keep "
-                   "their bounds (default: 10 x the time limit).")
+              help="Start no search or re-plan that would end after this many seconds; "
+                   "the rest keep their bounds (default: 10 x the time limit). The searches "
+                   "before the re-plans get 0.5 deterministic seconds per second of it.")
 @_solver_options
 @click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
 def resilience(config: str, fmt: str, time_limit: float | None,

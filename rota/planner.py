@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from rota.assignment import Assignment
 from rota.candidates import Candidate, generate
 from rota.check import CheckResult, check
 from rota.control import CLOCK_MARGIN, SearchControl
@@ -41,14 +42,15 @@ def plan(team: Team, *, time_limit: float | None = None, workers: int | None = N
          seed: int | None = None, log: Callable[[str], None] | None = None,
          progress: Callable[[str], None] | None = None,
          control: SearchControl | None = None, history: HistorySplit | None = None,
-         stages: tuple | None = None) -> Plan:
+         stages: tuple | None = None, start: list[Assignment] | None = None) -> Plan:
     """Plan the team's horizon within `time_limit` wall-clock seconds (default: the team
     file's), counted from now; the returned verdict is `check` run on the result, with
     the same history. `control` may carry an earlier deadline and receives interrupts.
     With `history`, its facts are kept (fixed candidates: coverage, written unchanged),
     every rule crosses the boundary and fairness counts its window (SPEC §8). `stages`
     (default: the team's objective) goes to the solver: what-if and explain re-plan with
-    coverage alone."""
+    coverage alone. `start`: a legal schedule of the team the search may start from
+    (resilience starts a re-plan without someone from a repaired plan)."""
     control = start_clock(team, time_limit, control)
     span = Span.of(team.horizon)
     candidates = generate(team, span)
@@ -56,9 +58,14 @@ def plan(team: Team, *, time_limit: float | None = None, workers: int | None = N
     if history is not None:
         candidates, lookback = with_facts(team, span, candidates, history.facts,
                                           history.for_rules)
+    chosen = None
+    if start is not None:
+        keys = {(a.engineer, a.tier, a.start, a.end) for a in start}
+        chosen = [int((team.engineers[c.engineer].name, c.tier, c.start, c.end) in keys)
+                  for c in candidates]
     return solve_plan(team, span, candidates, lookback, history, time_limit=time_limit,
                       workers=workers, seed=seed, log=log, progress=progress, control=control,
-                      stages=stages)
+                      stages=stages, start=chosen)
 
 
 def start_clock(team: Team, time_limit: float | None,

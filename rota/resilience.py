@@ -12,9 +12,13 @@ Cheap answers come first, and each is a proof, not a guess:
   candidate shift still keeps every rule (`rota.rules`' greedy tests); the repaired
   schedule is judged by the referee. If it covers as much as the plan, the absence is free.
 
-When the best schedule found is above the best lower bound, the team is re-planned
-without the engineer (coverage stage only, within the time given), whose result and
-proven bound close or narrow the interval. What is not proven says why.
+Where an interval remains, small CP-SAT searches (`rota.absence`), each within a fixed
+deterministic time: first a lower bound from the demand inside the engineer's reach
+alone, for every open absence; then a reshaping repair, which frees the colleagues who
+could cover their shifts, and those colleagues' neighbours, and keeps the rest of the
+schedule. Last, with the time left, the team is re-planned without the engineer
+(coverage stage only), starting from the best schedule found. Every schedule is judged
+by the referee. What is not proven says why.
 """
 
 from __future__ import annotations
@@ -24,18 +28,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rota import scenarios
+from rota import absence, scenarios
 from rota.assignment import Assignment
 from rota.candidates import Candidate, DemandSegment, demand_segments, generate
 from rota.check import check
 from rota.planner import Plan
 from rota.problem import Team
 from rota.rules import Ledger, fits
+from rota.solver import DTIME_PER_SECOND
 from rota.timeline import iso_utc
 
-IDLE, REPAIRED, REPLANNED, BOUNDS = "idle", "repaired", "re-planned", "bounds"
+IDLE, REPAIRED, RESHAPED, REPLANNED, BOUNDS = (
+    "idle", "repaired", "reshaped", "re-planned", "bounds")
 REPLAN_SHARE = 3  # each re-plan gets the time limit / this, unless told
-TOTAL_TIMES = 10  # no re-plan starts after this many time limits, unless told
+TOTAL_TIMES = 10  # no search starts after this many time limits, unless told
+# Deterministic time (CP-SAT's measure of work) of each absence's searches; all of them
+# together get at most DTIME_PER_SECOND of it per second of the total.
+BOUND_DTIME = 2.0  # the window's lower bound (one worker: it proves small models soonest)
+RESHAPE_DTIME = 2.0  # the reshaping repair
 
 
 @dataclass
@@ -47,6 +57,8 @@ class Absence:
     status: str = ""  # the re-plan's coverage stage status, if re-planned
     seconds: float = 0.0
     note: str = ""
+    # The best schedule found without them (judged by the referee), if any.
+    schedule: list[Assignment] | None = field(default=None, repr=False)
 
     @property
     def proven(self) -> bool:
@@ -76,6 +88,7 @@ class Resilience:
     seconds: float = 0.0
     replans: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    search_dtime: float = 0.0  # deterministic time of the searches of `rota.absence`
 
     @property
     def uncovered(self) -> int:
@@ -127,11 +140,20 @@ class _Repair:
                 self.seg_of[i].append(k)
         self.count = [sum(1 for i in seg.covering if i in self.chosen) for seg in segments]
 
-    def without(self, eng_index: int) -> tuple[list[Assignment], int]:
+    def assignments(self, chosen: set[int]) -> list[Assignment]:
+        names = self.team.engineers
+        return [Assignment(names[self.cands[i].engineer].name, self.cands[i].tier,
+                           self.cands[i].start, self.cands[i].end, self.cands[i].shift)
+                for i in sorted(chosen)]
+
+    def mine(self, eng_index: int) -> list[int]:
+        """The engineer's shifts in the plan."""
+        return sorted(i for i in self.chosen if self.cands[i].engineer == eng_index)
+
+    def without(self, eng_index: int) -> set[int]:
         """A schedule without the engineer: theirs handed to colleagues where the rules
-        let them. Returns it and the person-minutes it leaves uncovered (as counted
-        from the candidates; the caller has the referee judge it)."""
-        mine = [i for i in self.chosen if self.cands[i].engineer == eng_index]
+        let them (the caller has the referee judge it)."""
+        mine = self.mine(eng_index)
         count = list(self.count)
         for i in mine:
             for k in self.seg_of[i]:
@@ -167,12 +189,7 @@ class _Repair:
                 ledger(self.cands[best].engineer).add(self.cands[best])
                 for j in self.seg_of[best]:
                     count[j] += 1
-        uncovered = sum(max(0, seg.need - n) * seg.minutes
-                        for seg, n in zip(self.segments, count))
-        names = self.team.engineers
-        return ([Assignment(names[self.cands[i].engineer].name, self.cands[i].tier,
-                            self.cands[i].start, self.cands[i].end, self.cands[i].shift)
-                 for i in sorted(chosen)], uncovered)
+        return chosen
 
 
 def resilience(team: Team, *, time_limit: float | None = None,
@@ -193,49 +210,170 @@ def resilience(team: Team, *, time_limit: float | None = None,
     segments = demand_segments(team, span, cands)
     points = single_points(team, segments, cands)
     # The shortfall that the candidates alone force, for the team and without each one.
-    base_short = 0
+    short = []  # per segment, how many fewer engineers have a candidate than it needs
     extra: dict[int, int] = defaultdict(int)
     for seg in segments:
         who = {cands[i].engineer for i in seg.covering}
-        base_short += max(0, seg.need - len(who)) * seg.minutes
+        short.append(max(0, seg.need - len(who)))
         if 0 < len(who) <= seg.need:
             for e in who:
                 extra[e] += seg.minutes
+    base_short = sum(n * seg.minutes for seg, n in zip(segments, short))
     lower_all = max(probe.lower, base_short)
     repair = _Repair(team, cands, segments, probe.plan.result.assignments)
     on_duty = {a.engineer for a in probe.plan.result.assignments}
     absences: list[Absence] = []
-    counts: dict[str, int] = defaultdict(int)
+    best: dict[str, set[int]] = {}  # the best legal schedule found without each engineer
     for index, eng in enumerate(team.engineers):
         lower = max(lower_all, base_short + extra[index])
         clock = time.perf_counter()
         if eng.name not in on_duty:
             found = Absence(eng.name, probe.uncovered, lower, IDLE)
         else:
-            gone = scenarios.without(team, [eng.name])
-            schedule, _ = repair.without(index)
-            verdict = check(gone, schedule)
+            chosen = repair.without(index)
+            verdict = check(scenarios.without(team, [eng.name]), repair.assignments(chosen))
             if verdict.violations or not repair.complete:  # never expected; no proof then
                 found = Absence(eng.name, probe.uncovered + sum(
                     a.minutes for a in probe.plan.result.assignments if a.engineer == eng.name),
                     lower, BOUNDS, note="repair not judged legal")
             else:
                 found = Absence(eng.name, sum(verdict.uncovered.values()), lower, REPAIRED)
+                best[eng.name] = chosen
         found.seconds = round(time.perf_counter() - clock, 3)
         absences.append(found)
-    # Re-plan where the cheap answers leave an interval, the widest first.
-    open_ = sorted((a for a in absences if not a.proven),
-                   key=lambda a: (-(a.uncovered - a.lower), a.engineer))
+    budget = _Budget(started, total_seconds, workers if workers is not None
+                     else team.solver.workers, team.solver.seed if seed is None else seed)
+    searches = _Searches(team, span, cands, repair, budget, short, log)
+    searches.bound_all(absences)
+    searches.reshape_all(absences, best)
+    replans = _replan_all(team, absences, repair, best, budget, each, log)
+    counts: dict[str, int] = defaultdict(int)
+    for a in absences:
+        counts[a.how] += 1
+        if a.how == IDLE:
+            a.schedule = probe.plan.result.assignments
+        elif a.how in (REPAIRED, RESHAPED):
+            a.schedule = repair.assignments(best[a.engineer])
+    return Resilience(probe, absences, points, round(time.perf_counter() - started, 3),
+                      replans, dict(counts), searches.dtime)
+
+
+def _open(absences: list[Absence]) -> list[Absence]:
+    """The unproven absences, the widest interval first."""
+    return sorted((a for a in absences if not a.proven),
+                  key=lambda a: (-(a.uncovered - a.lower), a.engineer))
+
+
+class _Budget:
+    """The searches' shared budget: deterministic time (so that the same team gives the
+    same answers), and the wall clock of `--total` as a guard."""
+
+    def __init__(self, started: float, total_seconds: float, workers: int, seed: int):
+        self.started, self.total = started, total_seconds
+        self.dtime_left = total_seconds * DTIME_PER_SECOND
+        self.search = {"workers": workers, "seed": seed}
+
+    def seconds_left(self) -> float:
+        return self.total - (time.perf_counter() - self.started)
+
+    def allows(self, dtime: float, seconds: float = 0.0) -> bool:
+        return self.dtime_left >= dtime and self.seconds_left() > seconds
+
+    def why_not(self) -> str:
+        return ("not searched: --total time spent" if self.seconds_left() <= 0 else
+                "not searched: the searches' deterministic time is spent")
+
+
+class _Searches:
+    """The CP-SAT searches of `rota.absence`, over the team's candidates."""
+
+    def __init__(self, team: Team, span, cands: list[Candidate], repair: _Repair,
+                 budget: _Budget, short: list[int], log):
+        self.team, self.span, self.cands, self.repair = team, span, cands, repair
+        self.short = short
+        self.budget, self.log = budget, log
+        self.index = absence.Overlaps(cands)
+        self.names = {eng.name: n for n, eng in enumerate(team.engineers)}
+        self.dtime = 0.0
+
+    def _charge(self, found: Absence, dtime: float, clock: float) -> None:
+        self.budget.dtime_left -= dtime
+        self.dtime += dtime
+        found.seconds = round(found.seconds + time.perf_counter() - clock, 3)
+
+    def bound_all(self, absences: list[Absence]) -> None:
+        """Raise each open absence's lower bound with its window's relaxation. Engineers
+        alike in everything the rules read (`absence.twin_key`) share it: without one or
+        the other, the model is the same up to names."""
+        known: dict[tuple, int] = {}
+        twins = absence.twin_keys(self.team, self.cands)
+        for found in _open(absences):
+            index = self.names[found.engineer]
+            peer = twins[index]
+            if peer in known:
+                found.lower = max(found.lower, known[peer])
+                continue
+            if not self.budget.allows(BOUND_DTIME):
+                found.note = found.note or self.budget.why_not()
+                continue
+            clock = time.perf_counter()
+            window = absence.reach(self.span, self.cands, index)
+            got = absence.window_bound(self.team, self.span, self.cands, self.index, index,
+                                       window, dtime=BOUND_DTIME, **self.budget.search)
+            self._charge(found, got.dtime, clock)
+            inside = got.objective if got.status == "OPTIMAL" else got.bound
+            if inside < 0:  # no bound found
+                continue
+            bound = inside + absence.outside(self.repair.segments, self.short, window)
+            known[peer] = bound
+            found.lower = max(found.lower, bound)
+            if self.log:
+                self.log(f"without {found.engineer}: at least {bound} ({got.status})")
+
+    def reshape_all(self, absences: list[Absence], best: dict[str, set[int]]) -> None:
+        """Reshape the neighbourhood of each open absence's shifts; keep what is better."""
+        for found in _open(absences):
+            if found.engineer not in best:
+                continue
+            if not self.budget.allows(RESHAPE_DTIME):
+                found.note = found.note or self.budget.why_not()
+                continue
+            clock = time.perf_counter()
+            index = self.names[found.engineer]
+            chosen, got = absence.reshape(self.team, self.span, self.cands, self.index, index,
+                                          self.repair.mine(index), best[found.engineer],
+                                          dtime=RESHAPE_DTIME, **self.budget.search)
+            self._charge(found, got.dtime, clock)
+            if chosen is None:
+                continue
+            verdict = check(scenarios.without(self.team, [found.engineer]),
+                            self.repair.assignments(chosen))
+            uncovered = sum(verdict.uncovered.values())
+            if not verdict.violations and uncovered < found.uncovered:
+                found.uncovered, found.how = uncovered, RESHAPED
+                best[found.engineer] = chosen
+            if self.log:
+                self.log(f"without {found.engineer}: {uncovered} uncovered, reshaped "
+                         f"({got.status})")
+
+
+def _replan_all(team: Team, absences: list[Absence], repair: _Repair,
+                best: dict[str, set[int]], budget: _Budget, each: float, log) -> int:
+    """Re-plan the team without each still open absence, the widest first, from the best
+    schedule found, while the clock of `--total` allows."""
     replans = 0
-    for found in open_:
-        if time.perf_counter() - started + each > total_seconds:
+    for found in _open(absences):
+        if budget.seconds_left() < each:
             found.note = found.note or "not re-planned: --total time spent"
             continue
         gone = scenarios.without(team, [found.engineer])
-        again = scenarios.coverage_plan(gone, time_limit=each, workers=workers, seed=seed)
+        start = repair.assignments(best[found.engineer]) if found.engineer in best else None
+        again = scenarios.coverage_plan(gone, time_limit=each, start=start,
+                                        **budget.search)
         replans += 1
         if again.uncovered <= found.uncovered:
             found.uncovered, found.how = again.uncovered, REPLANNED
+            found.schedule = again.plan.result.assignments
         found.lower = max(found.lower, again.lower)
         found.status, found.seconds = again.status, round(found.seconds + again.seconds, 3)
         if not found.proven:
@@ -243,16 +381,14 @@ def resilience(team: Team, *, time_limit: float | None = None,
         if log:
             log(f"without {found.engineer}: {again.uncovered} uncovered ({again.status}, "
                 f"{again.seconds:.1f}s)")
-    for a in absences:
-        counts[a.how] += 1
-    return Resilience(probe, absences, points, round(time.perf_counter() - started, 3),
-                      replans, dict(counts))
+    return replans
 
 
 # ----- output -----------------------------------------------------------------------------
 
 _HOW = {IDLE: "no shift in the team's plan, which stays valid",
         REPAIRED: "their shifts handed to colleagues within the rules",
+        RESHAPED: "colleagues' shifts reshaped around theirs",
         REPLANNED: "re-planned without them",
         BOUNDS: "bounds only"}
 
@@ -312,4 +448,4 @@ def resilience_json(r: Resilience) -> dict[str, Any]:
              "minutes": s.minutes, "required": s.required, "engineers": list(s.engineers)}
             for s in r.single_points],
         "opens_gap": [a.engineer for a in r.fragile],
-        "seconds": r.seconds, "replans": r.replans}
+        "seconds": r.seconds, "replans": r.replans, "search_dtime": round(r.search_dtime, 3)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from rota.assignment import Assignment
 from rota.objective import STAGES
 from rota.planner import Plan, plan
 from rota.problem import Engineer, Team, Unavailable
@@ -47,9 +48,11 @@ def probe_of(p: Plan, seconds: float = 0.0) -> Probe:
 
 
 def coverage_plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
-                  seed: int | None = None) -> Probe:
-    """Plan `team` with the coverage stage only, within `time_limit` seconds."""
-    p = plan(team, time_limit=time_limit, workers=workers, seed=seed, stages=COVERAGE_ONLY)
+                  seed: int | None = None, start: list[Assignment] | None = None) -> Probe:
+    """Plan `team` with the coverage stage only, within `time_limit` seconds, from the
+    schedule `start` if given (a hint: the search begins where it leaves off)."""
+    p = plan(team, time_limit=time_limit, workers=workers, seed=seed, stages=COVERAGE_ONLY,
+             start=start)
     return probe_of(p)
 
 

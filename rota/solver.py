@@ -36,7 +36,7 @@ from rota.objective import STAGES, stages_for
 from rota.problem import MINUTES_PER_DAY, Team
 from rota.rules import RULES, ModelView, Rule
 from rota.start import LEVEL_SHARE, restricted_start
-from rota.timeline import Span, public_holidays
+from rota.timeline import Interval, Span, public_holidays
 
 DTIME_PER_SECOND = 0.5  # CP-SAT deterministic time per second of the limit (2 cores: it
 # runs at 0.55-0.9 a second on small models, so the budget usually ends before the clock)
@@ -207,8 +207,9 @@ class RotaModel(RuleModel):
 
     def __init__(self, team: Team, span: Span, candidates: list[Candidate],
                  lookback: list[Candidate] | tuple[Candidate, ...] = (),
-                 past: PastLoad | None = None):
+                 past: PastLoad | None = None, window: list[Interval] | None = None):
         super().__init__(team, span, candidates, lookback)
+        self.window = window  # only the demand inside it counts (a relaxation's model)
         # History's fairness window (SPEC §8): constants per engineer that the loads, the
         # capacities and the weekend/holiday peaks add; empty without history.
         self.past = past or PastLoad()
@@ -223,7 +224,7 @@ class RotaModel(RuleModel):
     def _coverage(self) -> cp_model.LinearExprT:
         """Per tier and elementary interval: on duty + missing >= required."""
         terms = []
-        self.segments = demand_segments(self.team, self.span, self.cands)
+        self.segments = demand_segments(self.team, self.span, self.cands, self.window)
         for seg in self.segments:
             missing = self.model.new_int_var(0, seg.need, f"missing_{seg.tier}_{seg.start}")
             self.model.add(sum(self.x[i] for i in seg.covering) + missing >= seg.need)
@@ -555,6 +556,50 @@ def _reproducible(params, dtime: float, workers: int, seed: int, candidates: int
     params.random_seed = seed
 
 
+@dataclass(frozen=True)
+class Cover:
+    """What a coverage-only search over some candidates found."""
+
+    values: list[int] | None  # 0/1 per candidate, None if no schedule was found
+    objective: int  # uncovered person-minutes of `values` (-1: none)
+    bound: int  # its proven lower bound (-1: none)
+    status: str
+    dtime: float  # deterministic time used
+    stopped_by: str | None = None  # CLOCK or INTERRUPT if the clock or a signal ended it
+
+
+def search_cover(team: Team, span: Span, candidates: list[Candidate], *, dtime: float,
+          workers: int, seed: int, hint: list[int] | None = None,
+          window: list[Interval] | None = None, single: bool = False, light: bool = False,
+          control: SearchControl | None = None, until: float | None = None) -> Cover:
+    """Minimise the uncovered person-minutes over `candidates` alone, under every rule,
+    within `dtime` deterministic time, starting from `hint` (a legal 0/1 choice). With
+    `window`, only the demand inside it counts. `single`: one worker, no interleaving,
+    the LP with cuts at every node (a bound on a small model is proven soonest so: the
+    load-0.85 week's window bounds in about 1 dtime, where the interleaved batch takes 6);
+    `light`: no LP-based full-problem workers (their first task on a model of tens of
+    thousands of candidates takes the whole budget)."""
+    part = RotaModel(team, span, candidates, window=window)
+    part.model.minimize(part.uncovered)
+    if hint is not None:
+        part.hint(hint)
+    solver = cp_model.CpSolver()
+    _reproducible(solver.parameters, dtime, workers, seed, len(candidates),
+                  LARGE_MODEL_TERMS + 1 if light else 0)
+    if single:
+        solver.parameters.num_workers = 1
+        solver.parameters.interleave_search = False
+        solver.parameters.linearization_level = 2
+    status, stopped_by = (control or SearchControl()).run(
+        partial(solver.solve, part.model), solver.stop_search, until)
+    name = STATUS_NAMES.get(status, str(status))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Cover(None, -1, -1, name, solver.deterministic_time, stopped_by)
+    return Cover([int(solver.boolean_value(v)) for v in part.x], round(solver.objective_value),
+                 round(solver.best_objective_bound), name, solver.deterministic_time,
+                 stopped_by)
+
+
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Reports elapsed time, the objective found and the proven bound as the search goes."""
 
@@ -576,7 +621,7 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
           control: SearchControl | None = None,
           lookback: list[Candidate] | tuple[Candidate, ...] = (),
           past: PastLoad | None = None, replan: bool = False,
-          stages: tuple | None = None) -> PlanResult:
+          stages: tuple | None = None, start: list[int] | None = None) -> PlanResult:
     """Build the model and solve it stage by stage within `time_limit` seconds in all.
     `stages` (default: the team's objective, `rota.objective.stages_for`) may leave
     later stages out: what-if and explain re-plan with the coverage stage alone.
@@ -588,7 +633,9 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     line when a stage ends; `progress` one whenever a better solution is found.
     History's facts are the `fixed` candidates; `lookback` holds its rows before the
     horizon, which only the rules see; `past` its fairness window. `replan` enables the
-    stages only replan has (fewest changes to the `published` candidates).
+    stages only replan has (fewest changes to the `published` candidates). `start` (a
+    legal 0/1 choice of candidates, such as a known schedule) is the search's first hint
+    where it covers at least as much as the greedy pass.
     """
     started = time.perf_counter()
     limit = team.solver.time_limit_seconds if time_limit is None else time_limit
@@ -661,26 +708,22 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
     cover = greedy_cover(team, candidates, rota.segments, rota.greedy_costs(), lookback=lookback)
     greedy_seconds = time.perf_counter() - clock
     greedy_short = uncovered_minutes(rota.segments, cover)
+    if start is not None and uncovered_minutes(rota.segments, start) <= greedy_short:
+        cover, greedy_short = list(start), uncovered_minutes(rota.segments, start)
     # The budget in deterministic time: the same for every run, whatever the machine does.
     dtime_left = limit * dtime_rate(len(candidates))
 
     def search_subset(subset: list[int], hint: list[int],
                       dtime: float) -> tuple[list[int] | None, float]:
         """Coverage alone over some of the candidates (rota.start), under the same rules."""
-        part = RotaModel(team, span, [candidates[i] for i in subset])
-        part.model.minimize(part.uncovered)
-        part.hint(hint)
-        solver = cp_model.CpSolver()
-        _reproducible(solver.parameters, dtime, workers, seed, len(subset))
         left = control.seconds_left()
         until = None if left is None else time.perf_counter() + left * LEVEL_SHARE
-        status, stopped_by = control.run(partial(solver.solve, part.model),
-                                         solver.stop_search, until)
-        if stopped_by:  # this start, and so the plan, depends on the clock
+        found = search_cover(team, span, [candidates[i] for i in subset], dtime=dtime,
+                             workers=workers, seed=seed, hint=hint, control=control,
+                             until=until)
+        if found.stopped_by:  # this start, and so the plan, depends on the clock
             clock_cut.append("uncovered_minutes")
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, solver.deterministic_time
-        return [int(solver.boolean_value(v)) for v in part.x], solver.deterministic_time
+        return found.values, found.dtime
 
     # On a tight team, cover with the fixed shifts first: a far smaller search (rota.start).
     cover, used = restricted_start(team, candidates, rota.segments, cover, rota.greedy_costs(),
