@@ -569,9 +569,10 @@ class Cover:
 
 
 def search_cover(team: Team, span: Span, candidates: list[Candidate], *, dtime: float,
-          workers: int, seed: int, hint: list[int] | None = None,
-          window: list[Interval] | None = None, single: bool = False, light: bool = False,
-          control: SearchControl | None = None, until: float | None = None) -> Cover:
+                 workers: int, seed: int, hint: list[int] | None = None,
+                 window: list[Interval] | None = None, single: bool = False,
+                 light: bool = False, control: SearchControl | None = None,
+                 until: float | None = None) -> Cover:
     """Minimise the uncovered person-minutes over `candidates` alone, under every rule,
     within `dtime` deterministic time, starting from `hint` (a legal 0/1 choice). With
     `window`, only the demand inside it counts. `single`: one worker, no interleaving,
