@@ -115,16 +115,18 @@ def test_a_second_ctrl_c_exits_at_once(monkeypatch):
     exits: list[int] = []
     monkeypatch.setattr(ctl.os, "_exit", exits.append)
     control = ctl.SearchControl()
-    restore = control.install_signal_handlers()
+    before = signal.getsignal(signal.SIGINT)  # a shell running tests in the background
+    restore = control.install_signal_handlers()  # ignores SIGINT: not always the default
     try:
         handler = signal.getsignal(signal.SIGINT)
+        assert handler is not before
         handler(signal.SIGINT, None)
         assert (control.interrupted, control.exit_code, exits) == (True, 130, [])
         handler(signal.SIGINT, None)
         assert exits == [130]
     finally:
         restore()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_ctrl_c_outside_a_solve_exits_130_not_1(tmp_path, monkeypatch):
