@@ -806,7 +806,8 @@ def solve(team: Team, span: Span, candidates: list[Candidate], *,
             if all(s.prunable for s in stages[:n + 1]):  # no stage so far can get worse
                 values = prune(candidates, rota.segments, values)
                 shorter = trim(team, candidates, rota.segments, values, lookback)
-                if all(evaluate[n](shorter) <= v for n, v in achieved.items() if n in evaluate):
+                if shorter != values and all(evaluate[other](shorter) <= v for other, v
+                                             in achieved.items() if other in evaluate):
                     values = shorter
         else:  # no better schedule found: keep the starting point and its value here
             values = start
