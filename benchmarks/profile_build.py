@@ -16,7 +16,7 @@ from pathlib import Path
 from rota import candidates
 from rota.config import load_team
 from rota.generate import generate_team
-from rota.solver import RotaModel
+from rota.solve.model import RotaModel
 from rota.timeline import Span
 
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from rota.assignment import Assignment
 from rota.config import parse_team
 from rota.history import split_history
-from rota.planner import plan
 from rota.problem import Team
+from rota.solve.planner import plan
 from rota.timeline import local_date
 
 # Eight engineers alike, three 8-hour shifts a day, one on duty at all times: 21 shifts a

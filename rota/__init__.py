@@ -14,7 +14,7 @@ __all__ = ["check", "load_team", "parse_team", "plan", "__version__"]
 
 def __getattr__(name: str) -> Any:
     if name == "plan":
-        from rota.planner import plan
+        from rota.solve.planner import plan
 
         return plan
     raise AttributeError(name)

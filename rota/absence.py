@@ -1,6 +1,6 @@
 """One engineer's absence, searched on small models: a lower bound and a reshaping repair.
 
-Both are coverage-only CP-SAT searches (`rota.solver.search_cover`) over part of the
+Both are coverage-only CP-SAT searches (`rota.solve.cover.search_cover`) over part of the
 team's candidates, under every rule of the registry:
 
 - `window_bound`: the demand inside the engineer's own reach (the union of their
@@ -23,7 +23,8 @@ from dataclasses import replace
 
 from rota.candidates import Candidate, DemandSegment
 from rota.problem import Team
-from rota.solver import Cover, search_cover
+from rota.solve.cover import search_cover
+from rota.solve.cpsat import Found
 from rota.timeline import Interval, Span, merge, overlap
 
 
@@ -54,7 +55,7 @@ def reach(span: Span, cands: list[Candidate], eng_index: int) -> list[Interval]:
 
 
 def window_bound(team: Team, span: Span, cands: list[Candidate], index: Overlaps,
-                 eng_index: int, window: list[Interval], **search) -> Cover:
+                 eng_index: int, window: list[Interval], **search) -> Found:
     """A lower bound on the uncovered minutes inside `window` (the engineer's `reach`)
     without the engineer: that demand alone, covered by everyone else's candidates that
     touch it."""
@@ -65,7 +66,7 @@ def window_bound(team: Team, span: Span, cands: list[Candidate], index: Overlaps
 
 
 def reshape(team: Team, span: Span, cands: list[Candidate], index: Overlaps, eng_index: int,
-            own: list[int], schedule: set[int], **search) -> tuple[set[int] | None, Cover]:
+            own: list[int], schedule: set[int], **search) -> tuple[set[int] | None, Found]:
     """A schedule without the engineer, from `schedule` (a legal choice without them), in
     which the neighbourhood of their shifts `own` is searched again and the rest kept.
     Returns the chosen candidates (None if the search found none) and the search."""

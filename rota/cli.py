@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from rota.assignment import Assignment
     from rota.explain import Explanation
     from rota.history import HistorySplit
-    from rota.planner import Plan
     from rota.problem import Team
+    from rota.solve.planner import Plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -119,6 +119,11 @@ def _planning_options(what: str):  # type: ignore[no-untyped-def]
         click.option("--workers", type=click.IntRange(0, MAX_WORKERS),
                      help="Solver threads; 0 = all cores."),
         click.option("--seed", type=click.IntRange(0, MAX_COUNT), help="Solver random seed."),
+        click.option("--reproducible/--no-reproducible", default=None,
+                     help="Bound the search by work done, not seconds: the same file, seed "
+                          "and workers give the same schedule.csv, and the plan may end "
+                          "early (default: solver.reproducible, false: the search uses the "
+                          "time limit)."),
         click.option("--quiet", is_flag=True, help="Print nothing but errors."),
         click.option("--progress/--no-progress", default=None,
                      help="Show the solver's progress on stderr (default: on in a terminal)."),
@@ -159,7 +164,7 @@ def cli(debug: bool) -> None:
 @click.argument("config", type=click.Path(dir_okay=False))
 @_planning_options("plan")
 def plan(config: str, out_dir: str, time_limit: float | None, workers: int | None,
-         seed: int | None, quiet: bool, progress: bool | None,
+         seed: int | None, reproducible: bool | None, quiet: bool, progress: bool | None,
          history_files: tuple[str, ...]) -> None:
     """Plan the rota in CONFIG and write schedule.csv, gaps.csv, coverage.csv,
     summary.json, report.md and report.html into the output directory.
@@ -169,14 +174,14 @@ def plan(config: str, out_dir: str, time_limit: float | None, workers: int | Non
 
     Example: rota plan team.yaml -o out --time-limit 30
     """
-    from rota.planner import plan as make_plan
+    from rota.solve.planner import plan as make_plan
 
     team = _team(config)
     history = _history(team, history_files)
     control, reporter, restore = _solving(quiet, progress)
     try:
         result = make_plan(team, time_limit=time_limit, workers=workers, seed=seed,
-                           control=control, history=history,
+                           reproducible=reproducible, control=control, history=history,
                            log=reporter.line if reporter else None,
                            progress=reporter.update if reporter else None)
     finally:
@@ -208,7 +213,7 @@ def _team(config: str) -> Team:
 def _solving(quiet: bool, progress: bool | None):  # type: ignore[no-untyped-def]
     """The search control with Ctrl-C/SIGTERM handlers (and how to remove them), and the
     progress printer if progress is shown."""
-    from rota.control import SearchControl
+    from rota.solve.control import SearchControl
 
     show = (not quiet and sys.stderr.isatty()) if progress is None else progress
     reporter = _ProgressPrinter(sys.stderr.isatty()) if show else None
@@ -277,7 +282,8 @@ def _write_plan_files(out_dir: str, result: Plan, explained: Explanation | None 
 @_planning_options("replan")
 @click.option("--tier", help=_TIER_HELP)
 def replan(config: str, published: str, since: str, out_dir: str, time_limit: float | None,
-           workers: int | None, seed: int | None, quiet: bool, progress: bool | None,
+           workers: int | None, seed: int | None, reproducible: bool | None, quiet: bool,
+           progress: bool | None,
            history_files: tuple[str, ...], tier: str | None) -> None:
     """Plan CONFIG (the team as it is now) again, keeping the PUBLISHED rota before --from
     and changing as little of it as possible after: uncovered minutes first, then the
@@ -308,7 +314,8 @@ def replan(config: str, published: str, since: str, out_dir: str, time_limit: fl
     control, reporter, restore = _solving(quiet, progress)
     try:
         done = make_replan(team, rows, start, history, time_limit=time_limit, workers=workers,
-                           seed=seed, control=control, log=reporter.line if reporter else None,
+                           seed=seed, reproducible=reproducible, control=control,
+                           log=reporter.line if reporter else None,
                            progress=reporter.update if reporter else None)
     finally:
         restore()
@@ -603,11 +610,16 @@ def _stderr_log(verbose: bool):  # type: ignore[no-untyped-def]
 
 
 def _solver_options(command):  # type: ignore[no-untyped-def]
-    """--workers and --seed, as for plan."""
+    """--workers, --seed and --jobs: the commands whose searches are independent plans."""
     command = click.option("--seed", type=click.IntRange(0, MAX_COUNT),
                            help="Solver random seed.")(command)
+    command = click.option("--jobs", type=click.IntRange(1, MAX_WORKERS),
+                           help="Independent searches at once, each in a process of its own "
+                                "(default: the machine's cores); the answers do not depend "
+                                "on it.")(command)
     return click.option("--workers", type=click.IntRange(0, MAX_WORKERS),
-                        help="Solver threads; 0 = all cores.")(command)
+                        help="Solver threads of each independent search (default 1); 0 = "
+                             "all cores.")(command)
 
 
 _VERBOSE_HELP = "Print each plan and re-plan on stderr as it ends."
@@ -625,14 +637,17 @@ _VERBOSE_HELP = "Print each plan and re-plan on stderr as it ends."
 @click.option("--total", type=_Seconds(),
               help="Start no verifying re-plan that would end after this many seconds "
                    "(default: 10 x the time limit).")
+@click.option("--reproducible/--no-reproducible", default=None,
+              help="Plan reproducibly, as `plan --reproducible` (default: "
+                   "solver.reproducible).")
 @_solver_options
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               help="Also write the plan's files into DIR, with each gap's cause and fix in "
                    "report.md and report.html.")
 @click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
 def explain(config: str, fmt: str, time_limit: float | None, verify_time_limit: float | None,
-            total: float | None, workers: int | None, seed: int | None, out_dir: str | None,
-            verbose: bool) -> None:
+            total: float | None, reproducible: bool | None, workers: int | None,
+            jobs: int | None, seed: int | None, out_dir: str | None, verbose: bool) -> None:
     """Plan CONFIG, then explain each gap: its structural cause (as validate reports it), or
     the engineers who could otherwise cover it with the rule instance that stops each; and
     the smallest fix found (one rule relaxed for one engineer, or one more engineer free in
@@ -644,10 +659,12 @@ def explain(config: str, fmt: str, time_limit: float | None, verify_time_limit: 
     """
     from rota.explain import explain as run
     from rota.explain import explain_json, explain_text
+    from rota.jobs import default_jobs
 
     team = _load_planned(config)
     ex = run(team, time_limit=time_limit, verify_time_limit=verify_time_limit,
-             total_seconds=total, workers=workers, seed=seed, log=_stderr_log(verbose))
+             total_seconds=total, workers=workers, seed=seed, reproducible=reproducible,
+             jobs=jobs or default_jobs(), log=_stderr_log(verbose))
     if out_dir:
         _write_plan_files(out_dir, ex.plan, explained=ex)
     if fmt == "json":
@@ -678,7 +695,7 @@ def explain(config: str, fmt: str, time_limit: float | None, verify_time_limit: 
 @click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
 def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
             settings: tuple[str, ...], unavailable: tuple[str, ...], fmt: str,
-            time_limit: float | None, workers: int | None, seed: int | None,
+            time_limit: float | None, workers: int | None, jobs: int | None, seed: int | None,
             verbose: bool) -> None:
     """Plan CONFIG as it is and with each change, each flag on its own (and, with several,
     all together), and print them side by side: uncovered person-minutes, largest load,
@@ -688,6 +705,7 @@ def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
 
     Example: rota what-if team.yaml --without "Ann Lee" --set max_hours_per_week=40
     """
+    from rota.jobs import default_jobs
     from rota.whatif import parse_changes, what_if_json, what_if_text
     from rota.whatif import what_if as run
 
@@ -697,7 +715,7 @@ def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
     except InputError as exc:
         _fail_input(exc)
     outcomes = run(team, changes, time_limit=time_limit, workers=workers, seed=seed,
-                   log=_stderr_log(verbose))
+                   jobs=jobs or default_jobs(), log=_stderr_log(verbose))
     if fmt == "json":
         _print_json(what_if_json(team, outcomes))
     else:
@@ -723,7 +741,7 @@ def what_if(config: str, without: tuple[str, ...], add: tuple[str, ...],
 @click.option("--verbose", is_flag=True, help=_VERBOSE_HELP)
 def resilience(config: str, fmt: str, time_limit: float | None,
                replan_time_limit: float | None, total: float | None, workers: int | None,
-               seed: int | None, verbose: bool) -> None:
+               jobs: int | None, seed: int | None, verbose: bool) -> None:
     """For each engineer of CONFIG, the person-minutes left uncovered if they are away for
     the whole horizon (proven where time allows: the output says which are not), and the
     single points of failure: intervals that only one engineer can cover.
@@ -732,12 +750,14 @@ def resilience(config: str, fmt: str, time_limit: float | None,
 
     Example: rota resilience team.yaml --replan-time-limit 20 --format json
     """
+    from rota.jobs import default_jobs
     from rota.resilience import resilience as run
     from rota.resilience import resilience_json, resilience_text
 
     team = _load_planned(config)
     r = run(team, time_limit=time_limit, replan_time_limit=replan_time_limit,
-            total_seconds=total, workers=workers, seed=seed, log=_stderr_log(verbose))
+            total_seconds=total, workers=workers, seed=seed, jobs=jobs or default_jobs(),
+            log=_stderr_log(verbose))
     if fmt == "json":
         _print_json(resilience_json(r))
     else:

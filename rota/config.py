@@ -32,13 +32,13 @@ from rota.limits import (
     MIN_STEP_MINUTES,
     read_capped,
 )
-from rota.objective import OBJECTIVE_NAMES
 from rota.problem import (
     DAY_NAMES,
     DEFAULT_FAIRNESS_WEEKS,
     FIRST_YEAR,
     LAST_YEAR,
     MINUTES_PER_DAY,
+    OBJECTIVE_NAMES,
     CoverageRule,
     Engineer,
     Flexible,
@@ -1051,7 +1051,8 @@ class _Reader:
 
     def solver(self) -> SolverSettings | None:
         path: Path_ = ("solver",)
-        value = self.mapping(path, ("time_limit_seconds", "workers", "seed"), "solver")
+        value = self.mapping(path, ("time_limit_seconds", "workers", "seed", "reproducible"),
+                             "solver")
         if value is None:
             return None
         base = SolverSettings()
@@ -1060,9 +1061,12 @@ class _Reader:
         workers = (self.integer((*path, "workers"), 0, maximum=MAX_WORKERS)
                    if "workers" in value else base.workers)
         seed = self.integer((*path, "seed"), 0) if "seed" in value else base.seed
-        if limit is None or workers is None or seed is None:
+        reproducible = (self.boolean((*path, "reproducible")) if "reproducible" in value
+                        else base.reproducible)
+        if limit is None or workers is None or seed is None or reproducible is None:
             return None
-        return SolverSettings(time_limit_seconds=limit, workers=workers, seed=seed)
+        return SolverSettings(time_limit_seconds=limit, workers=workers, seed=seed,
+                              reproducible=reproducible)
 
     def history(self) -> History | None:
         """`history`: `schedules` (a file or a list, relative to this file's folder) and

@@ -32,10 +32,11 @@ from rota.candidates import (
 )
 from rota.capacity import NOBODY, TIME_OFF, StructuralGap, capacity
 from rota.check import Gap, check
-from rota.planner import Plan, plan
+from rota.jobs import SEARCH_WORKERS, run_all
 from rota.problem import Engineer, Team
 from rota.resilience import SinglePoint, single_points
 from rota.rules import RULES, Duty, Violation
+from rota.solve.planner import Plan, plan
 from rota.timeline import Span, from_minute, iso_utc, local_date, overlap, pattern_intervals, zone
 
 # A violation found when a candidate joins a schedule → the rule key that would let it.
@@ -436,12 +437,15 @@ def _daytime_rank(tz: str, window: tuple[int, int], team: Team) -> tuple:
 def explain(team: Team, *, time_limit: float | None = None,
             verify_time_limit: float | None = None, total_seconds: float | None = None,
             workers: int | None = None, seed: int | None = None, base: Plan | None = None,
-            log=None) -> Explanation:
-    """Plan `team` (or take `base`), then explain each gap and verify a fix for it. No
-    verifying re-plan starts that would end after `total_seconds` (default: 10 × the
-    plan's time limit); a gap left without one says so."""
+            reproducible: bool | None = None, jobs: int = 1, log=None) -> Explanation:
+    """Plan `team` (or take `base`), then explain each gap and verify a fix for it by
+    re-planning the changed team, `jobs` re-plans at once (`rota.jobs`: each bounded by
+    work alone, so the answers do not depend on `jobs`). No re-plan starts that would end
+    after `total_seconds` (default: 10 × the plan's time limit); a gap left without one
+    says so."""
     started = time.perf_counter()
-    p = base or plan(team, time_limit=time_limit, workers=workers, seed=seed)
+    p = base or plan(team, time_limit=time_limit, workers=workers, seed=seed,
+                     reproducible=reproducible)
     timings = {"plan": time.perf_counter() - started, "causes": 0.0, "verify": 0.0}
     ctx = _Context(team, p)
     before = sum(p.verdict.uncovered.values())
@@ -449,26 +453,34 @@ def explain(team: Team, *, time_limit: float | None = None,
     cache: dict[tuple, scenarios.Probe] = {}
     total = TOTAL_TIMES * (p.time_limit or 60.0) if total_seconds is None else total_seconds
 
+    options = {"time_limit": verify_limit, "workers": workers or SEARCH_WORKERS, "seed": seed}
+
+    def replan(fixes: list[Fix]) -> None:
+        """Re-plan the changed team of each fix not re-planned yet (once per identity),
+        `jobs` at once, as many as fit before `total` (each may take `verify_limit`)."""
+        clock = time.perf_counter()
+        todo = list({f.identity(): f for f in fixes if f.identity() not in cache}.values())
+        rounds = max(0, int((total - (clock - started)) // verify_limit))
+        todo = todo[:rounds * max(1, jobs)]
+        probes = run_all(scenarios.coverage_probe, [(f.team(team), options) for f in todo],
+                         jobs)
+        for fix, probe in zip(todo, probes):
+            cache[fix.identity()] = probe
+            if log:
+                log(f"re-planned: {fix.text}: {probe.uncovered} uncovered "
+                    f"({probe.status}, {probe.seconds:.1f}s)")
+        timings["verify"] += time.perf_counter() - clock
+
     def verify(fix: Fix) -> Fix | None:
         """The fix's closed minutes: the better of the plan plus the fix's shift, judged by
-        the referee on the changed team, and a coverage-only re-plan of that team (if
-        time allows). None if neither could be had."""
-        changed = fix.team(team)
-        clock = time.perf_counter()
+        the referee on the changed team, and its re-plan (if `replan` had time for it).
+        None if neither could be had."""
         found: list[int] = []
         if fix.witness is not None:
-            verdict = check(changed, [*p.result.assignments, fix.witness])
+            verdict = check(fix.team(team), [*p.result.assignments, fix.witness])
             if not verdict.violations:
                 found.append(sum(verdict.uncovered.values()))
-        key = fix.identity()
-        if key not in cache and time.perf_counter() - started + verify_limit <= total:
-            cache[key] = scenarios.coverage_plan(changed, time_limit=verify_limit,
-                                                 workers=workers, seed=seed)
-            if log:
-                log(f"re-planned: {fix.text}: {cache[key].uncovered} uncovered "
-                    f"({cache[key].status}, {cache[key].seconds:.1f}s)")
-        timings["verify"] += time.perf_counter() - clock
-        probe = cache.get(key)
+        probe = cache.get(fix.identity())
         if probe is not None:
             found.append(probe.uncovered)
         if not found:
@@ -478,7 +490,8 @@ def explain(team: Team, *, time_limit: float | None = None,
         fix.closes = before - fix.uncovered_after
         return fix
 
-    out = []
+    out: list[GapExplanation] = []
+    relaxed: list[list[Fix]] = []  # per gap, the relaxations to verify
     for gap in p.verdict.gaps:
         item = GapExplanation(gap, [s for s in ctx.structural if s.tier == gap.tier
                                     and s.start < gap.end and gap.start < s.end])
@@ -486,23 +499,32 @@ def explain(team: Team, *, time_limit: float | None = None,
         seen: dict[tuple, Fix] = {}  # one per engineer and rule: the least change
         for fix in sorted(relaxations, key=lambda f: (-f.covers, f.size, f.engineer)):
             seen.setdefault((fix.engineer, fix.rule), fix)
-        tried = [verify(f) for f in list(seen.values())[:RELAXATIONS_VERIFIED]]
-        person_minutes = gap.missing * gap.minutes
-        if not any(f and f.closes and f.closes >= min(person_minutes, f.covers) for f in tried):
-            extra = ctx.stand_in(gap)
-            if extra:
-                tried.append(verify(extra))
-        item.unverified = sum(1 for f in tried if f is None)
-        good = [f for f in tried if f and f.closes and f.closes > 0]
+        out.append(item)
+        relaxed.append(list(seen.values())[:RELAXATIONS_VERIFIED])
+    replan([f for fixes in relaxed for f in fixes])
+    tried = [[verify(f) for f in fixes] for fixes in relaxed]
+    extra: dict[int, Fix] = {}  # per gap no relaxation closes: a stand-in engineer
+    for n, (item, fixes) in enumerate(zip(out, tried)):
+        person_minutes = item.gap.missing * item.gap.minutes
+        if not any(f and f.closes and f.closes >= min(person_minutes, f.covers) for f in fixes):
+            stand_in = ctx.stand_in(item.gap)
+            if stand_in:
+                extra[n] = stand_in
+    replan(list(extra.values()))
+    for n, (item, fixes) in enumerate(zip(out, tried)):
+        if n in extra:
+            fixes.append(verify(extra[n]))
+        person_minutes = item.gap.missing * item.gap.minutes
+        item.unverified = sum(1 for f in fixes if f is None)
+        good = [f for f in fixes if f and f.closes and f.closes > 0]
         good.sort(key=lambda f: (-min(f.closes or 0, person_minutes), f.kind != "relax",
                                  f.size, f.text))
         if good:
             item.fix, item.alternatives = good[0], good[1:]
-        out.append(item)
-    combined = []
-    for numbers, fix in _daily(out):
-        if verify(fix) and fix.closes and fix.closes > 0:
-            combined.append((numbers, fix))
+    daily = _daily(out)
+    replan([fix for _, fix in daily])
+    combined = [(numbers, fix) for numbers, fix in daily
+                if verify(fix) and fix.closes and fix.closes > 0]
     points = single_points(team, demand_segments(team, p.span, ctx.candidates), ctx.candidates)
     seconds = time.perf_counter() - started
     timings["causes"] = seconds - timings["plan"] - timings["verify"]

@@ -232,7 +232,9 @@ class PastLoad:
     days: int = 0  # the window's length; capacity grows by it
     minutes: dict[int, int] = field(default_factory=dict)
     weekend_minutes: dict[int, int] = field(default_factory=dict)
+    weekend_shifts: dict[int, int] = field(default_factory=dict)
     holiday_minutes: dict[int, int] = field(default_factory=dict)
+    holiday_shifts: dict[int, int] = field(default_factory=dict)
     night_minutes: dict[int, int] = field(default_factory=dict)
     night_shifts: dict[int, int] = field(default_factory=dict)
 
@@ -255,8 +257,10 @@ def past_load(team: Team, span: Span, history: HistorySplit | None) -> PastLoad 
         out.minutes[e] = out.minutes.get(e, 0) + a.minutes
         if day.weekday() in eng.weekend:
             out.weekend_minutes[e] = out.weekend_minutes.get(e, 0) + a.minutes
+            out.weekend_shifts[e] = out.weekend_shifts.get(e, 0) + 1
         if day in public_holidays(eng, window):
-                out.holiday_minutes[e] = out.holiday_minutes.get(e, 0) + a.minutes
+            out.holiday_minutes[e] = out.holiday_minutes.get(e, 0) + a.minutes
+            out.holiday_shifts[e] = out.holiday_shifts.get(e, 0) + 1
         night = night_minutes(eng.timezone, eng.rules.night, a.start, a.end)
         if night:
             out.night_minutes[e] = out.night_minutes.get(e, 0) + night

@@ -10,7 +10,7 @@ from datetime import UTC
 from rota.assignment import Assignment
 from rota.problem import Engineer, Team
 from rota.rules.nights import night_intervals
-from rota.timeline import Span, from_minute, overlap, subtract, zone
+from rota.timeline import Span, from_minute, local_date, overlap, subtract, zone
 
 
 def night_minutes_of(eng: Engineer, span: Span, intervals: list[tuple[int, int]]) -> list[int]:
@@ -73,3 +73,45 @@ def schedule_night_minutes(team: Team, span: Span, assignments: list[Assignment]
         mine = [(a.start, a.end) for a in assignments if a.engineer == eng.name]
         total += sum(night_minutes_of(eng, span, mine)) if mine else 0
     return total
+
+
+def handoff_times(team: Team, span: Span, assignments: list[Assignment]) -> float:
+    """How regular the hand-offs are: the distinct UTC times of day at which assignments
+    start, per tier and 7-day block, on average (fewer is a rota people can live by)."""
+    times: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for a in assignments:
+        if span.start <= a.start < span.end:
+            times[(a.tier, span.block_of(a.start, a.end))].add(a.start % 1440)
+    return round(sum(len(t) for t in times.values()) / len(times), 2) if times else 0.0
+
+
+def weekend_moves(team: Team, span: Span, assignments: list[Assignment]
+                  ) -> list[tuple[str, str, Assignment]]:
+    """(A, B, shift): engineer A has two or more weekend shifts (local start date on A's
+    weekend), B, who holds the shift's tier, has none, and B could take this one of A's
+    without breaking a rule (the referee judges B's schedule with it). SPEC §3 stage 6
+    wants none."""
+    from dataclasses import replace
+
+    from rota.check import check
+
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        mine[a.engineer].append(a)
+
+    def weekend(eng: Engineer, a: Assignment) -> bool:
+        return local_date(a.start, eng.timezone).weekday() in eng.weekend
+
+    counts = {eng.name: sum(weekend(eng, a) for a in mine[eng.name]) for eng in team.engineers}
+    out = []
+    for eng in team.engineers:
+        if counts[eng.name] < 2:
+            continue
+        for a in (a for a in mine[eng.name] if weekend(eng, a) and span.start <= a.start):
+            for other in team.engineers:
+                if counts[other.name] or a.tier not in other.tiers:
+                    continue
+                moved = replace(a, engineer=other.name)
+                if not check(team, [*mine[other.name], moved]).violations:
+                    out.append((eng.name, other.name, a))
+    return out

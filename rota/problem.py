@@ -13,6 +13,8 @@ from functools import cached_property
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 1440
 FIRST_YEAR, LAST_YEAR = 1971, 2200  # zone and holiday data make sense in between
+# The names `objective:` may list: the groups of stages 2-6 (SPEC §3, `rota.solve.objective`).
+OBJECTIVE_NAMES = ("preferences", "night", "fairness", "handoffs", "spread")
 
 Window = tuple[int, int]
 """(start, end) in minutes after local midnight, 0 <= start < end <= start + 1440."""
@@ -121,6 +123,7 @@ class SolverSettings:
     time_limit_seconds: float = 60
     workers: int = 0
     seed: int = 0
+    reproducible: bool = False  # bound the search by work done, not seconds (SPEC §7)
 
 
 DEFAULT_FAIRNESS_WEEKS = 4

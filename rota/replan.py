@@ -2,7 +2,7 @@
 that changes as little as it can, and what changed: changes.csv, summary.json's `changes`
 block and the lines that tell each affected engineer. The matching itself is
 `rota.diff`'s; the solving is the planner's, with the `changes` stage of
-`rota.objective` enabled."""
+`rota.solve.objective` enabled."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from rota.candidates import Candidate, generate
 from rota.diff import Changes, changes_text, compare
 from rota.errors import InputError, Problem
 from rota.history import fixed_candidate, split_history, with_facts
-from rota.planner import Plan, solve_plan, start_clock
 from rota.problem import Team
 from rota.rules import CANDIDATE_RULES, Duty
 from rota.schedule import csv_text, instant, instant_problem, resolve_names
+from rota.solve.planner import Plan, Settings, solve_plan, start_clock
 from rota.timeline import EPOCH, Span, iso_local, iso_utc, local_date
 
 CHANGE_COLUMNS = ("change", "engineer", "tier", "start_utc", "end_utc", "start_local",
@@ -136,7 +136,7 @@ def replan(team: Team, published: list[Assignment], since: int,
            history: Iterable[Assignment] = (), **options) -> Replan:
     """Plan `team` again from `since` on, keeping `published` before it and changing as
     little of it as the uncovered minutes allow after it (`options` are the planner's:
-    time_limit, workers, seed, log, progress, control).
+    time_limit, reproducible, workers, seed, log, progress, control).
 
     The published assignments that start before `since` are facts, like history's (which
     counts up to `since` only: the published rota supersedes it after). Those from `since`
@@ -144,7 +144,10 @@ def replan(team: Team, published: list[Assignment], since: int,
     (availability, leave, holidays, shift length, tier), even if no shift template or
     flexible setting would make them; the others (someone who left, or is now off) can
     only be removed."""
-    options["control"] = start_clock(team, options.get("time_limit"), options.get("control"))
+    settings = Settings.of(team, options.pop("time_limit", None),
+                           options.pop("reproducible", None), options.pop("workers", None),
+                           options.pop("seed", None))
+    control = start_clock(settings, options.pop("control", None))
     span = Span.of(team.horizon)
     known, _ = resolve_names(team, published)
     inside = [a for a in known if a.start < span.end and a.end > span.start]
@@ -154,7 +157,8 @@ def replan(team: Team, published: list[Assignment], since: int,
                                       split.for_rules, since=since)
     candidates, unkeepable = with_published(team, span, candidates,
                                             [a for a in inside if a.start >= since])
-    done = solve_plan(team, span, candidates, lookback, split, replan=True, **options)
+    done = solve_plan(team, span, candidates, lookback, split, settings, control, replan=True,
+                      **options)
     before = [a for a in published if a.start < span.end and a.end > span.start]
     changes = published_changes(team, before, done.result.assignments)
     stage = next((s for s in done.result.stages if s.name == "changes"), None)

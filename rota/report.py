@@ -16,7 +16,8 @@ from rota.timeline import from_minute, iso_utc
 
 if TYPE_CHECKING:  # the planner loads the solver; check and validate must not
     from rota.explain import Explanation
-    from rota.planner import Plan
+    from rota.solve.planner import Plan
+    from rota.solve.search import PlanResult
 
 GAP_COLUMNS = ("tier", "start_utc", "end_utc", "required", "assigned", "missing", "minutes")
 COVERAGE_COLUMNS = ("hour_utc", "tier", "required", "min_assigned", "covered")
@@ -63,14 +64,19 @@ def summary_json(p: Plan) -> str:
         "horizon": {"start_utc": iso_utc(p.span.start), "end_utc": iso_utc(p.span.end),
                     "days": p.team.horizon.days, "timezone": p.team.horizon.timezone},
         "solver": {
-            "status": first.status, "objective": first.objective, "bound": first.bound,
+            # OPTIMAL only when every stage is proven; objective and bound are coverage's.
+            "status": search_status(res), "coverage_status": first.status,
+            "objective": first.objective, "bound": first.bound,
             "seconds": round(res.build_seconds + res.solve_seconds, 3),
             "build_seconds": res.build_seconds, "solve_seconds": res.solve_seconds,
             "candidates": res.candidates, "variables": res.variables,
             "constraints": res.constraints,
             "time_limit_seconds": (p.team.solver.time_limit_seconds if p.time_limit is None
                                    else p.time_limit),
-            "reproducible": res.reproducible,
+            "reproducible": res.reproducible_mode,
+            "rerun_may_differ": not res.reproducible,
+            "workers": res.workers,
+            "proven_stages": [s.name for s in res.stages if s.proven],
             "stages": [s.__dict__ for s in res.stages],
         },
         "gap_minutes": verdict.uncovered,
@@ -153,12 +159,55 @@ def plan_text(p: Plan) -> str:
     for row in engineer_loads(p.team, res.assignments, p.span):
         parts.append(f"  {row['name']:<24} {hours_text(round(row['hours'] * 60)):>6} h "
                      f"{row['shifts']:>3} shifts  {row['load']:>5.0%} of capacity")
-    parts.append("")
-    parts.append(f"solver: {stage.status}, {res.candidates} candidates, "
-                 f"{res.build_seconds + res.solve_seconds:.1f}s"
-                 + ("" if res.reproducible else "; cut short by the clock, so a rerun may "
-                                                "differ"))
+    parts += ["", search_head(p), *("  " + line for line in stage_lines(res))]
     return "\n".join(parts) + "\n"
+
+
+def search_status(res: PlanResult) -> str:
+    """OPTIMAL only when every stage is proven; else FEASIBLE (or coverage's own status
+    when coverage found nothing)."""
+    first = res.coverage_stage.status
+    if first not in ("OPTIMAL", "FEASIBLE"):
+        return first
+    return "OPTIMAL" if res.proven else "FEASIBLE"
+
+
+def search_head(p: Plan) -> str:
+    """One line: how long the search ran, in which mode, and whether a rerun may differ."""
+    res = p.result
+    limit = p.team.solver.time_limit_seconds if p.time_limit is None else p.time_limit
+    seconds = res.build_seconds + res.solve_seconds
+    proven = sum(s.proven for s in res.stages)
+    mode = ("reproducible: bounded by work done" if res.reproducible_mode else
+            "uses the time limit")
+    ending = ("every stage proven optimal" if res.proven else
+              f"{proven} of {len(res.stages)} stages proven optimal")
+    again = ("the same file, seed and workers give the same rota" if res.reproducible else
+             "a rerun may differ (--reproducible gives the same rota every time)"
+             if not res.reproducible_mode else "cut short by the clock, so a rerun may differ")
+    return (f"search: {seconds:.1f}s of {limit:g}s ({mode}), {res.workers} workers, "
+            f"{res.candidates} candidates; {ending}; {again}")
+
+
+def stage_lines(res: PlanResult) -> list[str]:
+    """Per stage: its value, and proven, or its bound and how far above it, and what
+    stopped it."""
+    width = max(len(s.name) for s in res.stages)
+    out = []
+    for s in res.stages:
+        if s.status == "NOT_RUN":
+            why = {"budget": "no budget left", "clock": "no time left",
+                   "interrupt": "interrupted"}.get(s.stopped_by or "", "left out")
+            value = "" if s.objective < 0 else f"{s.objective}  "
+            out.append(f"{s.name:<{width}}  {value}not searched ({why})")
+        elif s.proven:
+            out.append(f"{s.name:<{width}}  {s.objective}  proven optimal")
+        else:
+            bound = "no bound" if s.bound < 0 else f"bound {s.bound}" + (
+                f", {(s.objective - s.bound) / s.objective:.0%} above" if s.objective else "")
+            out.append(f"{s.name:<{width}}  {s.objective}  {bound}; stopped by the "
+                       f"{s.stopped_by}")
+    return out
 
 
 def report_md(p: Plan, explained: Explanation | None = None) -> str:
@@ -168,8 +217,7 @@ def report_md(p: Plan, explained: Explanation | None = None) -> str:
              f"({p.team.horizon.days} days, {p.team.horizon.timezone})",
              f"- Status: **{'covered' if p.covered else 'gaps'}**; uncovered person-minutes: "
              + ", ".join(f"{t} {m}" for t, m in verdict.uncovered.items()),
-             f"- Solver: {res.coverage_stage.status}, objective {res.coverage_stage.objective}, "
-             f"bound {res.coverage_stage.bound}, {res.candidates} candidates",
+             f"- {_md(search_head(p)[0].upper() + search_head(p)[1:])}",
              f"- Daytime share (required person-minutes staffed by people outside their local "
              f"night; 100 % is follow-the-sun): {daytime_text(p.daytime_share)}", ""]
     warning = unproven_gap_warning(p)
@@ -199,6 +247,13 @@ def report_md(p: Plan, explained: Explanation | None = None) -> str:
         lines.append(f"| {_md(row['name'])} | {_md(row['site'] or '')} | {row['timezone']} | "
                      f"{row['hours']:g} | {row['shifts']} | {row['weekend_hours']:g} | "
                      f"{row['holiday_hours']:g} | {row['load']:.0%} |")
+    lines += ["", "## Search", "", "| stage | value | bound | ended by |", "|---|---|---|---|"]
+    for s in res.stages:
+        bound = "" if s.bound < 0 else str(s.bound)
+        ended = "proof" if s.proven else (s.stopped_by or "") + (
+            " (not searched)" if s.status == "NOT_RUN" else "")
+        value = "" if s.objective < 0 else str(s.objective)
+        lines.append(f"| {s.name} | {value} | {bound} | {ended} |")
     return "\n".join(lines) + "\n"
 
 

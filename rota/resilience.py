@@ -32,10 +32,12 @@ from rota import absence, scenarios
 from rota.assignment import Assignment
 from rota.candidates import Candidate, DemandSegment, demand_segments, generate
 from rota.check import check
-from rota.planner import Plan
+from rota.jobs import SEARCH_WORKERS, run_all
 from rota.problem import Team
 from rota.rules import Ledger, fits
-from rota.solver import DTIME_PER_SECOND
+from rota.solve.budget import DTIME_PER_SECOND
+from rota.solve.cpsat import Found
+from rota.solve.planner import Plan
 from rota.timeline import iso_utc
 
 IDLE, REPAIRED, RESHAPED, REPLANNED, BOUNDS = (
@@ -195,14 +197,16 @@ class _Repair:
 def resilience(team: Team, *, time_limit: float | None = None,
                replan_time_limit: float | None = None, total_seconds: float | None = None,
                workers: int | None = None, seed: int | None = None,
-               base: Plan | None = None, log=None) -> Resilience:
-    """Each engineer's absence for the whole horizon, and the single points of failure."""
+               base: Plan | None = None, jobs: int = 1, log=None) -> Resilience:
+    """Each engineer's absence for the whole horizon, and the single points of failure;
+    `jobs` searches at once (`rota.jobs`: the answers do not depend on it)."""
     started = time.perf_counter()
     limit = team.solver.time_limit_seconds if time_limit is None else time_limit
     each = replan_time_limit or limit / REPLAN_SHARE
     total_seconds = TOTAL_TIMES * limit if total_seconds is None else total_seconds
     probe = (scenarios.probe_of(base) if base is not None else
-             scenarios.coverage_plan(team, time_limit=time_limit, workers=workers, seed=seed))
+             scenarios.coverage_plan(team, time_limit=time_limit,
+                                     workers=workers or SEARCH_WORKERS, seed=seed))
     if log:
         log(f"team plan: {probe.uncovered} uncovered ({probe.status}, {probe.seconds:.1f}s)")
     span = probe.plan.span
@@ -241,12 +245,12 @@ def resilience(team: Team, *, time_limit: float | None = None,
                 best[eng.name] = chosen
         found.seconds = round(time.perf_counter() - clock, 3)
         absences.append(found)
-    budget = _Budget(started, total_seconds, workers if workers is not None
-                     else team.solver.workers, team.solver.seed if seed is None else seed)
-    searches = _Searches(team, span, cands, repair, budget, short, log)
+    budget = _Budget(started, total_seconds, workers or SEARCH_WORKERS,
+                     team.solver.seed if seed is None else seed)
+    searches = _Searches(team, span, cands, repair, budget, short, jobs, log)
     searches.bound_all(absences)
     searches.reshape_all(absences, best)
-    replans = _replan_all(team, absences, repair, best, budget, each, log)
+    replans = _replan_all(team, absences, repair, best, budget, each, jobs, log)
     counts: dict[str, int] = defaultdict(int)
     for a in absences:
         counts[a.how] += 1
@@ -285,65 +289,64 @@ class _Budget:
 
 
 class _Searches:
-    """The CP-SAT searches of `rota.absence`, over the team's candidates."""
+    """The CP-SAT searches of `rota.absence`, over the team's candidates, `jobs` at once.
+    Which absences are searched is settled before any search runs, each charged the
+    deterministic time it is given, so the answers do not depend on `jobs`."""
 
     def __init__(self, team: Team, span, cands: list[Candidate], repair: _Repair,
-                 budget: _Budget, short: list[int], log):
+                 budget: _Budget, short: list[int], jobs: int, log):
         self.team, self.span, self.cands, self.repair = team, span, cands, repair
-        self.short = short
+        self.short, self.jobs = short, jobs
         self.budget, self.log = budget, log
-        self.index = absence.Overlaps(cands)
+        self.shared = (team, span, cands, absence.Overlaps(cands))
         self.names = {eng.name: n for n, eng in enumerate(team.engineers)}
         self.dtime = 0.0
 
-    def _charge(self, found: Absence, dtime: float, clock: float) -> None:
+    def _afford(self, found: Absence, dtime: float) -> bool:
+        """Whether the budget allows one more search of `dtime`; if so it is charged."""
+        if not self.budget.allows(dtime):
+            found.note = found.note or self.budget.why_not()
+            return False
         self.budget.dtime_left -= dtime
-        self.dtime += dtime
-        found.seconds = round(found.seconds + time.perf_counter() - clock, 3)
+        return True
 
     def bound_all(self, absences: list[Absence]) -> None:
         """Raise each open absence's lower bound with its window's relaxation. Engineers
         alike in everything the rules read (`absence.twin_key`) share it: without one or
         the other, the model is the same up to names."""
-        known: dict[tuple, int] = {}
         twins = absence.twin_keys(self.team, self.cands)
+        todo: dict[tuple, tuple[int, list]] = {}  # per twin key: engineer, window
         for found in _open(absences):
             index = self.names[found.engineer]
-            peer = twins[index]
-            if peer in known:
-                found.lower = max(found.lower, known[peer])
-                continue
-            if not self.budget.allows(BOUND_DTIME):
-                found.note = found.note or self.budget.why_not()
-                continue
-            clock = time.perf_counter()
-            window = absence.reach(self.span, self.cands, index)
-            got = absence.window_bound(self.team, self.span, self.cands, self.index, index,
-                                       window, dtime=BOUND_DTIME, **self.budget.search)
-            self._charge(found, got.dtime, clock)
+            if twins[index] not in todo and self._afford(found, BOUND_DTIME):
+                todo[twins[index]] = (index, absence.reach(self.span, self.cands, index))
+        results = run_all(_window_bound, [(index, window, BOUND_DTIME, self.budget.search)
+                                          for index, window in todo.values()],
+                          self.jobs, self.shared)
+        known: dict[tuple, tuple[int, str]] = {}
+        for peer, (_, window), got in zip(todo, todo.values(), results):
+            self.dtime += got.dtime
             inside = got.objective if got.status == "OPTIMAL" else got.bound
-            if inside < 0:  # no bound found
-                continue
-            bound = inside + absence.outside(self.repair.segments, self.short, window)
-            known[peer] = bound
-            found.lower = max(found.lower, bound)
-            if self.log:
-                self.log(f"without {found.engineer}: at least {bound} ({got.status})")
+            if inside >= 0:
+                bound = inside + absence.outside(self.repair.segments, self.short, window)
+                known[peer] = (bound, got.status)
+        for found in _open(absences):
+            bound, status = known.get(twins[self.names[found.engineer]], (-1, ""))
+            if bound >= 0:
+                found.lower = max(found.lower, bound)
+                if self.log:
+                    self.log(f"without {found.engineer}: at least {bound} ({status})")
 
     def reshape_all(self, absences: list[Absence], best: dict[str, set[int]]) -> None:
         """Reshape the neighbourhood of each open absence's shifts; keep what is better."""
-        for found in _open(absences):
-            if found.engineer not in best:
-                continue
-            if not self.budget.allows(RESHAPE_DTIME):
-                found.note = found.note or self.budget.why_not()
-                continue
-            clock = time.perf_counter()
-            index = self.names[found.engineer]
-            chosen, got = absence.reshape(self.team, self.span, self.cands, self.index, index,
-                                          self.repair.mine(index), best[found.engineer],
-                                          dtime=RESHAPE_DTIME, **self.budget.search)
-            self._charge(found, got.dtime, clock)
+        todo = [found for found in _open(absences)
+                if found.engineer in best and self._afford(found, RESHAPE_DTIME)]
+        jobs = [(self.names[f.engineer], self.repair.mine(self.names[f.engineer]),
+                 best[f.engineer], RESHAPE_DTIME, self.budget.search) for f in todo]
+        for found, (chosen, got) in zip(todo, run_all(_reshape, jobs, self.jobs,
+                                                      self.shared)):
+            self.dtime += got.dtime
+            found.seconds = round(found.seconds + got.seconds, 3)
             if chosen is None:
                 continue
             verdict = check(scenarios.without(self.team, [found.engineer]),
@@ -357,20 +360,36 @@ class _Searches:
                          f"({got.status})")
 
 
+def _window_bound(shared: tuple, job: tuple) -> Found:
+    team, span, cands, index = shared
+    eng_index, window, amount, search = job
+    return absence.window_bound(team, span, cands, index, eng_index, window, amount=amount,
+                                **search)
+
+
+def _reshape(shared: tuple, job: tuple) -> tuple[set[int] | None, Found]:
+    team, span, cands, index = shared
+    eng_index, own, schedule, amount, search = job
+    return absence.reshape(team, span, cands, index, eng_index, own, schedule, amount=amount,
+                           **search)
+
+
 def _replan_all(team: Team, absences: list[Absence], repair: _Repair,
-                best: dict[str, set[int]], budget: _Budget, each: float, log) -> int:
+                best: dict[str, set[int]], budget: _Budget, each: float, jobs: int,
+                log) -> int:
     """Re-plan the team without each still open absence, the widest first, from the best
-    schedule found, while the clock of `--total` allows."""
-    replans = 0
-    for found in _open(absences):
-        if budget.seconds_left() < each:
-            found.note = found.note or "not re-planned: --total time spent"
-            continue
-        gone = scenarios.without(team, [found.engineer])
-        start = repair.assignments(best[found.engineer]) if found.engineer in best else None
-        again = scenarios.coverage_plan(gone, time_limit=each, start=start,
-                                        **budget.search)
-        replans += 1
+    schedule found, `jobs` at once, as many as the clock of `--total` allows."""
+    todo = _open(absences)
+    rounds = max(0, int(budget.seconds_left() // each))
+    for found in todo[rounds * max(1, jobs):]:
+        found.note = found.note or "not re-planned: --total time spent"
+    todo = todo[:rounds * max(1, jobs)]
+    options = [{"time_limit": each, "start": repair.assignments(best[f.engineer])
+                if f.engineer in best else None, **budget.search} for f in todo]
+    probes = run_all(scenarios.coverage_probe,
+                     [(scenarios.without(team, [f.engineer]), o) for f, o in zip(todo, options)],
+                     jobs)
+    for found, again in zip(todo, probes):
         if again.uncovered <= found.uncovered:
             found.uncovered, found.how = again.uncovered, REPLANNED
             found.schedule = again.plan.result.assignments
@@ -381,7 +400,7 @@ def _replan_all(team: Team, absences: list[Absence], repair: _Repair,
         if log:
             log(f"without {found.engineer}: {again.uncovered} uncovered ({again.status}, "
                 f"{again.seconds:.1f}s)")
-    return replans
+    return len(todo)
 
 
 # ----- output -----------------------------------------------------------------------------

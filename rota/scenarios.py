@@ -8,14 +8,15 @@ is all these questions need (the later stages only move hours between people).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from rota.assignment import Assignment
-from rota.objective import STAGES
-from rota.planner import Plan, plan
 from rota.problem import Engineer, Team, Unavailable
+from rota.solve.objective import STAGES
+from rota.solve.planner import Plan, plan
 from rota.timeline import Interval, from_minute, merge, zone
 
 COVERAGE_ONLY = (STAGES[0],)
@@ -49,11 +50,20 @@ def probe_of(p: Plan, seconds: float = 0.0) -> Probe:
 
 def coverage_plan(team: Team, *, time_limit: float | None = None, workers: int | None = None,
                   seed: int | None = None, start: list[Assignment] | None = None) -> Probe:
-    """Plan `team` with the coverage stage only, within `time_limit` seconds, from the
-    schedule `start` if given (a hint: the search begins where it leaves off)."""
+    """Plan `team` with the coverage stage only, with the budget of `time_limit` seconds,
+    from the schedule `start` if given (a hint: the search begins where it leaves off).
+    It is bounded by work alone, so the same team always gives the same answer, whatever
+    else the machine runs (`rota.jobs`)."""
+    clock = time.perf_counter()
     p = plan(team, time_limit=time_limit, workers=workers, seed=seed, stages=COVERAGE_ONLY,
-             start=start)
-    return probe_of(p)
+             start=start, reproducible=True, guarded=False)
+    return probe_of(p, time.perf_counter() - clock)
+
+
+def coverage_probe(job: tuple[Team, dict[str, Any]]) -> Probe:
+    """`coverage_plan(team, **options)` for `rota.jobs.run_all`."""
+    team, options = job
+    return coverage_plan(team, **options)
 
 
 # ----- changed teams ----------------------------------------------------------------------

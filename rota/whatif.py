@@ -10,16 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rota import scenarios
 from rota.errors import ConfigError, InputError, Problem
+from rota.jobs import SEARCH_WORKERS, run_all
 from rota.limits import MAX_CONFIG_BYTES, read_capped
 from rota.loads import engineer_loads
 from rota.metrics import schedule_night_minutes
-from rota.planner import Plan, plan
 from rota.problem import Team
+from rota.solve.planner import Plan, plan
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,10 @@ def outcome(label: str, p: Plan, seconds: float) -> Outcome:
 
 
 def what_if(team: Team, changes: list[Change], *, time_limit: float | None = None,
-            workers: int | None = None, seed: int | None = None, log=None) -> list[Outcome]:
-    """The team as it is, each change alone, and (with several) all of them together."""
+            workers: int | None = None, seed: int | None = None, jobs: int = 1,
+            log=None) -> list[Outcome]:
+    """The team as it is, each change alone, and (with several) all of them together; each
+    planned on its own, reproducibly (`rota.jobs`), `jobs` of them at once."""
     runs: list[tuple[str, Team]] = [("as is", team)]
     runs += [(c.label, c.apply(team)) for c in changes]
     if len(changes) > 1:
@@ -152,14 +156,23 @@ def what_if(team: Team, changes: list[Change], *, time_limit: float | None = Non
         for c in changes:
             together = c.apply(together)
         runs.append((f"all {len(changes)} changes", together))
-    out = []
-    for label, t in runs:
-        clock = time.perf_counter()
-        p = plan(t, time_limit=time_limit, workers=workers, seed=seed)
-        out.append(outcome(label, p, time.perf_counter() - clock))
-        if log:
-            log(f"{label}: {out[-1].uncovered} uncovered ({out[-1].seconds:.1f}s)")
+    out = run_all(partial(_scenario, time_limit=time_limit,
+                          workers=workers or SEARCH_WORKERS, seed=seed), runs, jobs)
+    if log:
+        for o in out:
+            log(f"{o.label}: {o.uncovered} uncovered ({o.seconds:.1f}s)")
     return out
+
+
+def _scenario(run: tuple[str, Team], *, time_limit: float | None, workers: int | None,
+              seed: int | None) -> Outcome:
+    """One scenario's plan, bounded by work alone so that its answer never depends on
+    what else the machine runs."""
+    label, team = run
+    clock = time.perf_counter()
+    p = plan(team, time_limit=time_limit, workers=workers, seed=seed, reproducible=True,
+             guarded=False)
+    return outcome(label, p, time.perf_counter() - clock)
 
 
 # ----- output -----------------------------------------------------------------------------

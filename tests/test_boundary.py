@@ -22,10 +22,10 @@ from rota.candidates import engineer_candidates
 from rota.check import check
 from rota.config import load_team, parse_team
 from rota.history import fixed_candidate, split_history
-from rota.planner import plan
 from rota.rules import Duty, Ledger
 from rota.schedule import instant
-from rota.solver import RuleModel
+from rota.solve.model import RuleModel
+from rota.solve.planner import plan
 from rota.timeline import Span, local_date
 
 NO_LIMITS = {"min_rest_hours": "0", "max_hours_per_week": "null", "max_shifts_per_week": "null",

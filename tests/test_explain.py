@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from rota.check import check
 from rota.cli import cli
 from rota.config import load_team
-from rota.planner import plan
 from rota.problem import Team
 from rota.scenarios import COVERAGE_ONLY, stand_in, with_engineers, with_rule, without
+from rota.solve.planner import plan
 from rota.timeline import to_minute
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,7 +155,7 @@ def test_understaffed_every_gap_explained_and_its_fix_verified(tmp_path):
 
 def test_a_gap_from_max_hours_per_week_names_the_rule_and_the_engineer(tmp_path):
     config = team_file(tmp_path, HOURS_ONLY)
-    code, out, err = run("explain", str(config), "--format", "json")
+    code, out, err = run("explain", str(config), "--format", "json", "--time-limit", "10")
     assert code == 1, err
     data = json.loads(out)
     assert data["uncovered_minutes"] == 1440
@@ -166,7 +166,7 @@ def test_a_gap_from_max_hours_per_week_names_the_rule_and_the_engineer(tmp_path)
         assert gap["fix"]["kind"] == "relax" and gap["fix"]["rule"] == "max_hours_per_week"
         assert gap["fix"]["new"] == 84 and gap["fix"]["engineer"] in blocked
     assert_fixes_hold(config, data)
-    code, text, _ = run("explain", str(config))
+    code, text, _ = run("explain", str(config), "--time-limit", "10")
     assert "max_hours_per_week 72 reached in week 1" in text
     assert "relax max_hours_per_week 72 → 84 (+12) for" in text
 
@@ -190,7 +190,7 @@ def test_a_gap_from_rest_after_a_night_shift_names_the_rule_and_the_engineer(tmp
 
 def test_covered_team_has_nothing_to_explain(tmp_path):
     config = team_file(tmp_path, SUNDAY_NIGHTS)
-    code, out, _ = run("explain", str(config))
+    code, out, _ = run("explain", str(config), "--time-limit", "5")
     assert code == 0
     assert "every minute is covered" in out
 
@@ -300,7 +300,7 @@ def test_bad_team_file_is_exit_2_without_traceback(tmp_path, command):
 
 def test_explained_reports_escape_names(tmp_path):
     config = team_file(tmp_path, HOURS_ONLY.replace("Ann Day", "<b>Ann|Day</b>"))
-    code, _, err = run("explain", str(config), "-o", str(tmp_path / "out"))
+    code, _, err = run("explain", str(config), "-o", str(tmp_path / "out"), "--time-limit", "5")
     assert code == 1, err
     html = (tmp_path / "out" / "report.html").read_text()
     assert "&lt;b&gt;Ann|Day&lt;/b&gt;" in html and "<b>Ann" not in html

@@ -104,7 +104,8 @@ def test_generated_team_plans_covered_and_the_referee_agrees(tmp_path):
     assert config.read_text(encoding="utf-8") == generate_team(20, 1, seed=11)
     load_team(config)
     out = tmp_path / "out"
-    code, _, stderr = run("plan", str(config), "-o", str(out), "--time-limit", "20", "--quiet")
+    code, _, stderr = run("plan", str(config), "-o", str(out), "--time-limit", "20", "--quiet",
+                          "--reproducible")
     assert code == 0, stderr
     code, stdout, _ = run("check", str(config), str(out / "schedule.csv"))
     assert code == 0, stdout

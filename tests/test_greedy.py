@@ -6,7 +6,7 @@ from rota.assignment import Assignment
 from rota.candidates import demand_segments, generate, soft_costs
 from rota.check import check
 from rota.config import parse_team
-from rota.greedy import fair_cover, greedy_cover, load_ratio, trim, uncovered_minutes
+from rota.solve.greedy import fair_cover, greedy_cover, load_ratio, trim, uncovered_minutes
 from rota.timeline import Span
 
 # Ana is listed first and holds both tiers; Ben holds tier 2 only. Served in tier order,

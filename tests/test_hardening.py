@@ -200,7 +200,8 @@ HOSTILE = {"a": "=HYPERLINK(\\\"http://x\\\")", "b": "+cmd|' /C calc'!A0", "shif
 def test_formula_names_are_neutralised_and_read_back(tmp_path):
     team = write(tmp_path, team_text(**HOSTILE))
     out = tmp_path / "out"
-    result = run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5")
+    result = run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5",
+               "--reproducible")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO((out / "schedule.csv").read_text())))
     cells = {cell for row in rows[1:] for cell in row[:3]}
@@ -214,7 +215,8 @@ def test_formula_names_are_neutralised_and_read_back(tmp_path):
 def test_a_minus_number_stays_a_number_and_a_minus_formula_is_quoted(tmp_path):
     team = write(tmp_path, team_text(a="-1", b="-1+1"))
     out = tmp_path / "out"
-    assert run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5").exit_code == 0
+    assert run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5",
+               "--reproducible").exit_code == 0
     names = {row[0] for row in csv.reader(io.StringIO((out / "schedule.csv").read_text()))}
     assert names == {"engineer", "-1", "'-1+1"}
     assert run("check", team, str(out / "schedule.csv")).exit_code == 0
@@ -223,7 +225,8 @@ def test_a_minus_number_stays_a_number_and_a_minus_formula_is_quoted(tmp_path):
 def test_spaces_around_a_name_are_removed_so_the_schedule_reads_back(tmp_path):
     team = write(tmp_path, team_text(a=" Bobby "))
     out = tmp_path / "out"
-    assert run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5").exit_code == 0
+    assert run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5",
+               "--reproducible").exit_code == 0
     summary = json.loads((out / "summary.json").read_text())
     assert [e["name"] for e in summary["engineers"]] == ["Bobby", "Bob"]
     assert run("check", team, str(out / "schedule.csv")).exit_code == 0
@@ -248,7 +251,8 @@ def test_markdown_escapes_every_name(tmp_path):
             "2027-02-01T12:00:00Z | '&lt;script&gt;x&lt;/script&gt;' is not an engineer of this "
             "team |") in result.stdout.splitlines()
     out = tmp_path / "out"
-    run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5")
+    run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5",
+               "--reproducible")
     report = (out / "report.md").read_text()
     assert "<" not in report
     assert "| &lt;img src=x onerror=alert\\(1\\)&gt; |" in report
@@ -264,7 +268,8 @@ def test_a_failed_write_changes_no_file_of_the_set(tmp_path):
            "coverage.csv": "old coverage\n", "summary.json": "{}\n"}
     for name, text in old.items():
         (out / name).write_text(text)
-    result = run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5")
+    result = run("plan", team, "-o", str(out), "--quiet", "--time-limit", "5",
+               "--reproducible")
     assert result.exit_code == 2
     assert errors(result) == [f"error: {out / 'report.md'}: cannot write: Is a directory; "
                               f"no file in {out} was changed"]

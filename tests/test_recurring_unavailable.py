@@ -83,7 +83,7 @@ def test_validate_names_the_structural_gap(tmp_path):
 def test_plan_leaves_exactly_the_hours_nobody_may_work(tmp_path):
     team = write(tmp_path, start="2026-03-16", days=7)
     out = tmp_path / "out"
-    result = run("plan", team, "-o", out, "--quiet", "--time-limit", "10")
+    result = run("plan", team, "-o", out, "--quiet", "--time-limit", "10", "--reproducible")
     assert result.exit_code == 1, result.output
     assert (out / "gaps.csv").read_text().splitlines() == [
         "tier,start_utc,end_utc,required,assigned,missing,minutes",

@@ -220,7 +220,7 @@ def rows_of(path: Path) -> list[dict[str, str]]:
 def test_replan_changes_only_what_an_absence_forces(tmp_path):
     published = tmp_path / "published"
     code, _, err = run("plan", str(EXAMPLE), "-o", str(published), "--quiet",
-                       "--time-limit", "20")
+                       "--time-limit", "20", "--reproducible")
     assert code == 0, err
     checked(EXAMPLE, published)
     text = EXAMPLE.read_text(encoding="utf-8")
@@ -235,7 +235,7 @@ def test_replan_changes_only_what_an_absence_forces(tmp_path):
 
     out = tmp_path / "replan"
     code, stdout, err = run("replan", str(sick), "--published", str(schedule), "--from",
-                            SICK_FROM, "-o", str(out), "--time-limit", "20")
+                            SICK_FROM, "-o", str(out), "--time-limit", "20", "--reproducible")
     assert code == 0, err
     summary = checked(sick, out)
     changes = rows_of(out / "changes.csv")
@@ -255,7 +255,7 @@ def test_replan_changes_only_what_an_absence_forces(tmp_path):
 
     # a fresh plan of the changed team moves more
     fresh = tmp_path / "fresh"
-    run("plan", str(sick), "-o", str(fresh), "--quiet", "--time-limit", "20")
+    run("plan", str(sick), "-o", str(fresh), "--quiet", "--time-limit", "20", "--reproducible")
     checked(sick, fresh)
     code, stdout, _ = run("diff", str(schedule), str(fresh / "schedule.csv"), "--format", "json")
     moved = json.loads(stdout)

@@ -248,7 +248,8 @@ def test_report_exit_2_on_bad_input(tmp_path, made):
 
 def test_plan_writes_report_html_for_the_follow_the_sun_week(tmp_path):
     config, out = ROOT / "examples" / "follow-the-sun.yaml", tmp_path / "out"
-    result = run("plan", str(config), "-o", str(out), "--quiet", "--time-limit", "10")
+    result = run("plan", str(config), "-o", str(out), "--quiet", "--time-limit", "10",
+                 "--reproducible")
     assert result.exit_code == 0, result.output
     checked = run("check", str(config), str(out / "schedule.csv"))
     assert checked.exit_code == 0, checked.output

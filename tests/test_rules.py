@@ -23,7 +23,7 @@ from rota.check import check
 from rota.config import load_team
 from rota.problem import Rules
 from rota.rules import Duty, Ledger
-from rota.solver import RuleModel
+from rota.solve.model import RuleModel
 from rota.timeline import Span, to_minute
 
 NO_LIMITS = ("min_rest_hours: 0, max_hours_per_week: null, max_shifts_per_week: null, "

@@ -7,13 +7,18 @@ from rota.assignment import Assignment
 from rota.candidates import FLEXIBLE, demand_segments, generate, soft_costs
 from rota.check import check
 from rota.config import parse_team
-from rota.control import SearchControl
 from rota.generate import build
-from rota.greedy import greedy_cover, uncovered_minutes
-from rota.solver import solve
-from rota.start import levels, restricted_start
+from rota.solve.budget import Budget, dtime_rate
+from rota.solve.control import SearchControl
+from rota.solve.greedy import greedy_cover, uncovered_minutes
+from rota.solve.search import solve
+from rota.solve.start import levels, restricted_start
 from rota.timeline import Span
 
+
+def _budget(seconds: float, cands) -> Budget:
+    """Reproducible mode with no clock: the deterministic budget of `seconds` alone."""
+    return Budget(SearchControl(), reproducible=True, dtime=seconds * dtime_rate(len(cands)))
 
 def _tight(engineers: int = 20, weeks: int = 1, load: float = 0.85, seed: int = 1):
     team = parse_team(build(engineers, weeks, seed=seed, load=load).yaml)
@@ -117,8 +122,7 @@ def test_a_tight_generated_team_is_covered_from_the_fixed_shift_start():
     plan's coverage stage starts from that cover with nothing left to search."""
     team, span, cands, segments = _tight()
     lines: list[str] = []
-    result = solve(team, span, cands, time_limit=5, workers=2, seed=0, log=lines.append,
-                   control=SearchControl())  # no clock: budgets alone
+    result = solve(team, span, cands, _budget(5, cands), workers=2, seed=0, log=lines.append)
     start = [line for line in lines if line.startswith("start: fixed shifts only")]
     assert len(start) == 1 and start[0].split(": ")[2].split(" uncovered")[0].endswith("-> 0")
     stage = result.coverage_stage
@@ -130,8 +134,8 @@ def test_a_tight_generated_team_is_covered_from_the_fixed_shift_start():
 
 def test_the_start_is_reproducible():
     team, span, cands, _ = _tight(engineers=10, weeks=4)
-    first, again = (solve(team, span, cands, time_limit=3, workers=2, seed=0,
-                          control=SearchControl()) for _ in range(2))
+    first, again = (solve(team, span, cands, _budget(3, cands), workers=2, seed=0)
+                    for _ in range(2))
     assert first.reproducible and again.reproducible
     assert first.assignments == again.assignments
     assert check(team, first.assignments).gaps == []
@@ -140,15 +144,14 @@ def test_the_start_is_reproducible():
 def test_no_fair_cover_once_coverage_beat_the_greedy_pass(monkeypatch):
     """The fair cover is greedy passes that cover no more than the first one: once the
     coverage stage did better, the later stages start from its schedule without one."""
-    from rota import solver
+    from rota.solve import search
 
     def fail(*_args, **_kwargs):
         raise AssertionError("made a fair cover that could not be used")
 
-    monkeypatch.setattr(solver, "fair_cover", fail)
+    monkeypatch.setattr(search, "fair_cover", fail)
     team, span, cands, _ = _tight()
-    result = solve(team, span, cands, time_limit=3, workers=2, seed=0,
-                   control=SearchControl())
+    result = solve(team, span, cands, _budget(3, cands), workers=2, seed=0)
     assert result.coverage_stage.objective == 0
     assert [s.name for s in result.stages if s.status != "NOT_RUN"][:4] == [
         "uncovered_minutes", "soft_preferences", "night_minutes", "max_load_ratio"]

@@ -139,3 +139,52 @@ def test_ctrl_c_outside_a_solve_exits_130_not_1(tmp_path, monkeypatch):
     monkeypatch.setattr(importlib.import_module("rota.config"), "load_team", interrupted)
     code, _, err = run("validate", str(EXAMPLES / "understaffed.yaml"))
     assert (code, err) == (130, "interrupted\n")
+
+
+def test_the_default_uses_its_time_limit_while_a_stage_is_unproven(tmp_path):
+    """SPEC §7: the plan uses the time it is given (at least 80 % of it here) and never
+    runs past 1.25 × the limit; the summary says which mode ran and which stages are
+    proven, and never calls the plan OPTIMAL while a stage is not."""
+    clock = time.perf_counter()
+    code, out, _ = run("plan", str(EXAMPLES / "tight-14.yaml"), "-o", str(tmp_path),
+                       "--time-limit", "12")
+    elapsed = time.perf_counter() - clock
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    solver = summary["solver"]
+    assert code in (0, 1)
+    assert (solver["reproducible"], solver["rerun_may_differ"]) == (False, True)
+    assert not all(s["status"] == "OPTIMAL" for s in solver["stages"])
+    assert solver["status"] != "OPTIMAL"
+    assert solver["proven_stages"] == [s["name"] for s in solver["stages"]
+                                       if s["status"] == "OPTIMAL"]
+    assert 0.8 * 12 <= solver["seconds"] and elapsed <= 1.25 * 12
+    # The terminal says how many stages are proven and how far the others are.
+    search = next(line for line in out.splitlines() if line.startswith("search: "))
+    assert "(uses the time limit)" in search and "stages proven optimal" in search
+    assert "OPTIMAL" not in out
+    unproven = [s for s in solver["stages"] if s["status"] == "FEASIBLE" and s["bound"] >= 0]
+    for s in unproven:
+        assert f"  {s['name']}" in out and f"bound {s['bound']}" in out
+
+
+def test_a_plan_whose_stages_are_all_proven_returns_early(tmp_path):
+    code, summary = plan_and_check(EXAMPLES / "follow-the-sun.yaml", tmp_path,
+                                   "--no-reproducible", "--time-limit", "120")
+    solver = summary["solver"]
+    assert code == 0
+    assert all(s["status"] == "OPTIMAL" and s["stopped_by"] == "proof"
+               for s in solver["stages"])
+    assert solver["status"] == "OPTIMAL" and solver["seconds"] < 60
+
+
+def test_reproducible_mode_is_bounded_by_work_and_says_so(tmp_path):
+    runs = []
+    for n in range(2):
+        out = tmp_path / f"run{n}"
+        code, summary = plan_and_check(EXAMPLES / "flexible-india-nepal.yaml", out,
+                                       "--time-limit", "10", "--workers", "2", "--reproducible")
+        runs.append(((out / "schedule.csv").read_bytes(), summary["solver"]))
+    (first, solver), (again, _) = runs
+    assert first == again
+    assert solver["reproducible"] is True and solver["rerun_may_differ"] is False
+    assert all(s["stopped_by"] in ("proof", "budget") for s in solver["stages"])

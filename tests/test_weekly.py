@@ -36,7 +36,7 @@ def week_file(tmp_path: Path, start: str, weeks: int = 1) -> Path:
 def plan_and_check(config: Path, out: Path, *history: str) -> dict:
     extra = [arg for h in history for arg in ("--history", h)]
     code, _, err = run("plan", str(config), "-o", str(out), "--quiet", "--time-limit", "20",
-                       *extra)
+                       "--reproducible", *extra)
     assert code == 0, err
     check_code, stdout, _ = run("check", str(config), str(out / "schedule.csv"),
                                 "--format", "json", *extra)

@@ -90,7 +90,7 @@ class Ledger:
 
 
 class ModelView(Protocol):
-    """What a rule sees of the CP-SAT model (`rota.solver.RotaModel`)."""
+    """What a rule sees of the CP-SAT model (`rota.solve.model.RotaModel`)."""
 
     model: Any  # the cp_model.CpModel: add, add_at_most_one, new_bool_var, ...
     x: list[Any]  # one boolean per candidate

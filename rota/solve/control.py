@@ -2,8 +2,8 @@
 
 The search runs in a worker thread while the main thread waits in short steps, so that
 Python's signal handlers run during a solve and the deadline is watched from outside the
-solver: a deadline given to the solver itself changes its work even when it never strikes
-(measured), which would break reproducibility. Imports no solver.
+solver: in reproducible mode a deadline given to the solver itself changes its work even
+when it never strikes (measured). Imports no solver.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ from collections.abc import Callable
 from typing import Any
 
 POLL_SECONDS = 0.05
-# The search is budgeted in deterministic time sized for the limit; the clock stops it only
-# past this multiple of the limit, so a plan on an idle machine ends by its budget
-# (reproducibly) and never runs past 1.25 × the limit.
-CLOCK_MARGIN = 1.15
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 # Why a stage's search ended, as summary.json reports it.

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rota.candidates import FLEXIBLE, Candidate, DemandSegment
-from rota.greedy import greedy_cover, uncovered_minutes
 from rota.problem import Team
+from rota.solve.greedy import greedy_cover, uncovered_minutes
 
 # A restricted level gets at most this share of the deterministic time left; what it does
 # not use stays for the whole model.
