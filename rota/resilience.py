@@ -35,7 +35,6 @@ from rota.check import check
 from rota.jobs import SEARCH_WORKERS, run_all
 from rota.problem import Team
 from rota.rules import Ledger, fits
-from rota.solve.budget import DTIME_PER_SECOND
 from rota.solve.cpsat import Found
 from rota.solve.planner import Plan
 from rota.timeline import iso_utc
@@ -45,7 +44,9 @@ IDLE, REPAIRED, RESHAPED, REPLANNED, BOUNDS = (
 REPLAN_SHARE = 3  # each re-plan gets the time limit / this, unless told
 TOTAL_TIMES = 10  # no search starts after this many time limits, unless told
 # Deterministic time (CP-SAT's measure of work) of each absence's searches; all of them
-# together get at most DTIME_PER_SECOND of it per second of the total.
+# together get at most SEARCH_DTIME_PER_SECOND of it per second of the total, each
+# charged what it is given.
+SEARCH_DTIME_PER_SECOND = 0.5
 BOUND_DTIME = 2.0  # the window's lower bound (one worker: it proves small models soonest)
 RESHAPE_DTIME = 2.0  # the reshaping repair
 
@@ -274,7 +275,7 @@ class _Budget:
 
     def __init__(self, started: float, total_seconds: float, workers: int, seed: int):
         self.started, self.total = started, total_seconds
-        self.dtime_left = total_seconds * DTIME_PER_SECOND
+        self.dtime_left = total_seconds * SEARCH_DTIME_PER_SECOND
         self.search = {"workers": workers, "seed": seed}
 
     def seconds_left(self) -> float:

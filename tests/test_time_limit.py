@@ -110,7 +110,7 @@ def test_a_second_ctrl_c_exits_at_once(monkeypatch):
     """The first Ctrl-C asks the search to stop; the second leaves at once, before the
     plan writes anything. (In-process: two signals sent to a child back to back may
     reach Python's handler as one.)"""
-    from rota import control as ctl
+    from rota.solve import control as ctl
 
     exits: list[int] = []
     monkeypatch.setattr(ctl.os, "_exit", exits.append)

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from rota.solve.control import SearchControl
 
-# Reproducible mode: deterministic time per second of the limit, for two workers (2 cores
-# run 0.55-0.9 of it a second on small models, so the budget usually ends first); each
-# further worker adds half as much again, so that more workers are given more work to do.
-DTIME_PER_SECOND = 0.5
+# Reproducible mode: deterministic time per second of the limit, for two workers. Two
+# cores run 0.55-0.9 of it a second in full searches and less in neighbourhood searches,
+# whose copies and presolves it does not count (measured: plans of 10 s ended after 7-9.4 s
+# at 0.5), so the budget ends well before the clock's guard. It is counted per worker (half
+# of it each), so that more workers are given more work to do, never less.
+DTIME_PER_SECOND = 0.4
 # Past this many candidates CP-SAT's deterministic clock runs slow against the wall clock
 # (measured: 1 unit takes about 1 s at 16,000 candidates, 2-12 s at 500,000), so the rate
 # shrinks with the size to the power 0.75.
@@ -33,8 +35,8 @@ OVERRUN_SECONDS = 1.0
 
 def dtime_rate(candidates: int, workers: int = 2) -> float:
     """Deterministic time per second of the limit: DTIME_PER_SECOND for two workers on a
-    small model, scaled by the workers (a quarter per worker) and shrunk past
-    DTIME_REFERENCE_CANDIDATES (their work runs slower)."""
+    small model, half of it per worker, and less past DTIME_REFERENCE_CANDIDATES (their
+    work runs slower)."""
     size = min(1.0, (DTIME_REFERENCE_CANDIDATES / max(1, candidates)) ** 0.75
                / DTIME_PER_SECOND)
     return DTIME_PER_SECOND * size * max(2, workers) / 2
