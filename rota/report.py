@@ -193,20 +193,21 @@ def stage_lines(res: PlanResult) -> list[str]:
     """Per stage: its value, and proven, or its bound and how far above it, and what
     stopped it."""
     width = max(len(s.name) for s in res.stages)
+    digits = max(len(str(s.objective)) for s in res.stages)
     out = []
     for s in res.stages:
+        value = "" if s.objective < 0 else str(s.objective)
+        head = f"{s.name:<{width}}  {value:>{digits}}  "
         if s.status == "NOT_RUN":
             why = {"budget": "no budget left", "clock": "no time left",
                    "interrupt": "interrupted"}.get(s.stopped_by or "", "left out")
-            value = "" if s.objective < 0 else f"{s.objective}  "
-            out.append(f"{s.name:<{width}}  {value}not searched ({why})")
+            out.append(f"{head}not searched ({why})")
         elif s.proven:
-            out.append(f"{s.name:<{width}}  {s.objective}  proven optimal")
+            out.append(f"{head}proven optimal")
         else:
             bound = "no bound" if s.bound < 0 else f"bound {s.bound}" + (
                 f", {(s.objective - s.bound) / s.objective:.0%} above" if s.objective else "")
-            out.append(f"{s.name:<{width}}  {s.objective}  {bound}; stopped by the "
-                       f"{s.stopped_by}")
+            out.append(f"{head}{bound}; stopped by the {s.stopped_by}")
     return out
 
 
